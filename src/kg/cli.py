@@ -1,0 +1,168 @@
+"""The ``kg`` command line: build, validate, export, query, serve (and the growth commands)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kg.config import Settings
+
+
+def progress_printer() -> Callable[[str], None]:
+    started = time.monotonic()
+
+    def show(message: str) -> None:
+        print(f"[{time.monotonic() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def write_output(data: bytes, output: str | None) -> None:
+    if output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from kg.publish import write_atomic
+
+    write_atomic(Path(output), data)
+    print(f"wrote {len(data):,} bytes to {output}", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.build import ValidationFailed, build
+    from kg.curated import CurationFailed
+    from kg.publish import BuildError
+
+    try:
+        result = build(settings.data_dir, settings.ontology_dir, settings.build_dir, progress_printer())
+    except CurationFailed as failed:
+        print(f"build refused: {len(failed.errors)} problem(s) in the curated data\n{failed}", file=sys.stderr)
+        return 1
+    except ValidationFailed as failed:
+        print(f"build refused: the graph does not conform to ontology/shapes.ttl\n{failed}", file=sys.stderr)
+        return 1
+    except BuildError as problem:
+        print(f"build refused: {problem}", file=sys.stderr)
+        return 1
+    manifest = result.manifest
+    print(
+        f"built {settings.build_dir} -> {result.path.name}: {manifest['quads']:,} quads, "
+        f"{len(manifest['reports'])} report(s): {', '.join(r['id'] for r in manifest['reports'])}"
+    )
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.build import compile_and_validate
+    from kg.curated import CurationFailed
+
+    try:
+        _, result = compile_and_validate(settings.data_dir, settings.ontology_dir, progress_printer())
+    except CurationFailed as failed:
+        print(f"{len(failed.errors)} problem(s) in the curated data:\n{failed}")
+        return 1
+    if args.format == "turtle":
+        sys.stdout.write(result.report_graph.serialize(format="turtle"))
+    else:
+        print(result.text())
+    return 0 if result.conforms else 1
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.export import export
+    from kg.publish import BuildError, open_build
+
+    try:
+        build = open_build(settings.build_dir)
+    except BuildError as problem:
+        print(f"export failed: {problem}", file=sys.stderr)
+        return 1
+    write_output(export(build, args.format, settings.queries_dir), args.output)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.publish import BuildError, open_build
+    from kg.store.embedded import EmbeddedStore
+    from kg.store.base import QueryRefused
+    from kg.tables import render_results
+
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    try:
+        build = open_build(settings.build_dir)
+    except BuildError as problem:
+        print(f"query failed: {problem}", file=sys.stderr)
+        return 1
+    store = EmbeddedStore(build, settings)
+    try:
+        result = store.query(text, "application/sparql-results+json")
+    except QueryRefused as refused:
+        print(f"query refused ({refused.status}): {refused}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    sys.stdout.write(render_results(result, args.format))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.serve import serve
+
+    return serve(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kg", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="compile, validate and publish the graph atomically")
+    build.add_argument("--data", type=Path, help="curated data directory (default data/)")
+    build.add_argument("--out", type=Path, help="build directory (default build/)")
+
+    validate = commands.add_parser("validate", help="compile and print the SHACL validation report")
+    validate.add_argument("--data", type=Path, help="curated data directory (default data/)")
+    validate.add_argument("--format", choices=["text", "turtle"], default="text")
+
+    export = commands.add_parser("export", help="write the whole graph or the facts table")
+    export.add_argument("--build", type=Path, help="build directory (default build/)")
+    from kg.export import FORMATS
+
+    export.add_argument("--format", choices=FORMATS, required=True)
+    export.add_argument("-o", "--output", help="output file (default: standard output; '-' too)")
+
+    query = commands.add_parser("query", help="run a SPARQL query file (or - for stdin) on a build")
+    query.add_argument("file")
+    query.add_argument("--build", type=Path, help="build directory (default build/)")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    serve = commands.add_parser("serve", help="serve the SPARQL endpoint and the explorer")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument("--build", type=Path, help="build directory (default build/)")
+    serve.add_argument("--store", help="'embedded' (default) or the URL of an external SPARQL server")
+    serve.add_argument("--timeout", type=float, help="seconds before a query is stopped (default 30)")
+
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(
+        data_dir=getattr(args, "data", None),
+        build_dir=getattr(args, "out", None) or getattr(args, "build", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        store=getattr(args, "store", None),
+        query_timeout=getattr(args, "timeout", None),
+    )
+    handler = {
+        "build": cmd_build,
+        "validate": cmd_validate,
+        "export": cmd_export,
+        "query": cmd_query,
+        "serve": cmd_serve,
+    }[args.command]
+    return handler(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""Stage 1: read a report's curated data file (YAML) and check its form, keeping file:line for every item.
+
+The format is documented in ``docs/curation.md``. This module checks everything that can be
+checked without the source text or the vocabularies: YAML syntax, known sections and fields,
+required fields, ids, language-tagged labels. Cross-references and quotes are checked by
+``compile``; every problem becomes a :class:`CurationError` naming the file, the line and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TODO = re.compile(r"\bTODO\b")
+
+# Fields every evidence-bearing item may carry: where in the text it is stated.
+EVIDENCE_FIELDS = {"quote", "occurrence", "note"}
+LABELLED_FIELDS = {"id", "label", "alt"} | EVIDENCE_FIELDS
+
+# section name -> (required fields, optional fields)
+SECTIONS: dict[str, tuple[set[str], set[str]]] = {
+    "agencies": ({"id", "label", "kind", "quote"}, {"alt", "parent", "occurrence", "note"}),
+    "officials": ({"id", "label", "quote", "posts"}, {"alt", "occurrence", "note"}),
+    "documents": (
+        {"id", "label", "type", "quote"},
+        {"alt", "issuer", "part_of", "occurrence", "note"},
+    ),
+    "programs": (
+        {"id", "label", "kind", "quote"},
+        {"alt", "lead", "parent", "established_by", "region", "occurrence", "note"},
+    ),
+    "regions": ({"id", "quote"}, {"occurrence", "note"}),
+    "indicators": ({"id", "label", "quote"}, {"alt", "occurrence", "note"}),
+    "facts": (
+        {"id", "indicator", "type", "period", "region", "amount", "unit", "quote"},
+        {
+            "value",
+            "qualifier",
+            "compared_with",
+            "agency",
+            "stated_by",
+            "program",
+            "occurrence",
+            "note",
+        },
+    ),
+}
+POST_FIELDS = ({"id", "label", "role", "agency", "quote"}, {"occurrence", "note"})
+REPORT_FIELDS = (
+    {"id", "title", "issued", "publisher", "text", "quote"},
+    {"occurrence", "note", "language", "author", "citation"},
+)
+NOT_FACTS_FIELDS = ({"text", "reason"}, {"occurrence"})
+TOP_LEVEL = {"report", "not_facts", *SECTIONS}
+
+
+@dataclass(frozen=True)
+class Location:
+    path: Path
+    line: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class CurationError:
+    location: Location
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}\n    fix: {self.fix}"
+
+
+class CurationFailed(Exception):
+    """Raised with every problem found, so one run shows them all."""
+
+    def __init__(self, errors: list[CurationError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class Item:
+    """One curated entry: its section, its fields and where it is written."""
+
+    section: str
+    data: dict[str, Any]
+    location: Location
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.data.get(name, default)
+
+    def at(self, name: str) -> Location:
+        return Location(self.location.path, self.field_lines.get(name, self.location.line))
+
+
+@dataclass
+class CuratedReport:
+    path: Path
+    report: Item
+    items: dict[str, list[Item]]
+    not_facts: list[Item]
+
+    def all_items(self) -> list[Item]:
+        return [item for section in SECTIONS for item in self.items.get(section, [])]
+
+
+def _suggest(name: str, choices: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(choices), n=1)
+    return f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(sorted(choices))}"
+
+
+def _item(section: str, node: CommentedMap, path: Path) -> Item:
+    fields_at = {key: node.lc.key(key)[0] + 1 for key in node}
+    return Item(section, dict(node), Location(path, node.lc.line + 1), fields_at)
+
+
+def _check_fields(
+    item: Item, required: set[str], optional: set[str], errors: list[CurationError]
+) -> None:
+    allowed = required | optional
+    for name in item.data:
+        if name not in allowed:
+            errors.append(
+                CurationError(
+                    item.at(name),
+                    f"unknown field '{name}' in {item.section}",
+                    f"remove it or rename it: {_suggest(name, allowed)}",
+                )
+            )
+    for name in sorted(required - set(item.data)):
+        errors.append(
+            CurationError(
+                item.location,
+                f"{item.section} entry {item.data.get('id', '(no id)')!r} has no '{name}'",
+                f"add '{name}:' to this entry (see docs/curation.md)",
+            )
+        )
+
+
+def _check_label(item: Item, name: str, errors: list[CurationError]) -> None:
+    label = item.get(name)
+    where = item.at(name)
+    if not isinstance(label, dict):
+        errors.append(
+            CurationError(where, f"'{name}' of {item.id!r} must have zh and en", f"write {name}: {{zh: …, en: …}}")
+        )
+        return
+    for lang in ("zh", "en"):
+        text = label.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            language = "English" if lang == "en" else "Chinese"
+            errors.append(
+                CurationError(
+                    where,
+                    f"{item.section} entry {item.id!r} has no {language} label",
+                    f"add '{lang}:' under '{name}:' — every entity needs labels in Chinese and English",
+                )
+            )
+        elif TODO.search(text):
+            errors.append(
+                CurationError(
+                    where,
+                    f"{item.section} entry {item.id!r} still has a TODO {lang} label: {text!r}",
+                    f"replace the TODO with the {'English' if lang == 'en' else 'Chinese'} label",
+                )
+            )
+    for lang in set(label) - {"zh", "en"}:
+        errors.append(CurationError(where, f"unknown language '{lang}' in {name}", "use zh and en"))
+
+
+def load(path: Path) -> CuratedReport:
+    """Parse and form-check one curated file; raise :class:`CurationFailed` listing every problem."""
+    yaml = YAML(typ="rt")
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise CurationFailed(
+            [
+                CurationError(
+                    Location(path, line),
+                    f"malformed YAML: {exc.problem or exc.context}",
+                    "fix the YAML syntax at this line (indentation, a missing ':' or an unclosed quote)",
+                )
+            ]
+        ) from None
+    if not isinstance(document, CommentedMap):
+        raise CurationFailed(
+            [CurationError(Location(path, 1), "the file is not a YAML mapping", "start with 'report:'")]
+        )
+    errors: list[CurationError] = []
+    for key in document:
+        if key not in TOP_LEVEL:
+            errors.append(
+                CurationError(
+                    Location(path, document.lc.key(key)[0] + 1),
+                    f"unknown section '{key}'",
+                    f"remove it or rename it: {_suggest(str(key), TOP_LEVEL)}",
+                )
+            )
+    if "report" not in document or not isinstance(document["report"], CommentedMap):
+        raise CurationFailed(
+            [*errors, CurationError(Location(path, 1), "no 'report:' section", "add report: {id, title, …}")]
+        )
+    report = _item("report", document["report"], path)
+    _check_fields(report, *REPORT_FIELDS, errors)
+    if "title" in report.data:
+        _check_label(report, "title", errors)
+
+    items: dict[str, list[Item]] = {}
+    seen: dict[str, Item] = {}
+    for section, (required, optional) in SECTIONS.items():
+        if document.get(section) is None:
+            continue
+        entries = document[section]
+        if not isinstance(entries, CommentedSeq):
+            errors.append(
+                CurationError(
+                    Location(path, document.lc.key(section)[0] + 1),
+                    f"'{section}' must be a list of entries",
+                    "start each entry with '- id: …'",
+                )
+            )
+            continue
+        for node in entries:
+            if not isinstance(node, CommentedMap):
+                errors.append(
+                    CurationError(Location(path, entries.lc.line + 1), f"an entry of {section} is not a mapping", "write '- id: …'")
+                )
+                continue
+            item = _item(section, node, path)
+            _check_fields(item, required, optional, errors)
+            _check_id(item, seen, errors)
+            if "label" in required:
+                _check_label(item, "label", errors)
+            if section == "officials":
+                for post_node in item.get("posts") or []:
+                    post = _item("posts", post_node, path)
+                    _check_fields(post, *POST_FIELDS, errors)
+                    _check_id(post, seen, errors)
+                    _check_label(post, "label", errors)
+                    items.setdefault("posts", []).append(post)
+                    post.data["holder"] = item.id
+            items.setdefault(section, []).append(item)
+
+    not_facts = [_item("not_facts", node, path) for node in document.get("not_facts") or []]
+    for item in not_facts:
+        _check_fields(item, *NOT_FACTS_FIELDS, errors)
+    if errors:
+        raise CurationFailed(errors)
+    return CuratedReport(path, report, items, not_facts)
+
+
+def _check_id(item: Item, seen: dict[str, Item], errors: list[CurationError]) -> None:
+    if "id" not in item.data:
+        return
+    ident = str(item.data["id"])
+    if not SLUG.match(ident):
+        errors.append(
+            CurationError(
+                item.at("id"),
+                f"id {ident!r} is not a slug",
+                "use lower-case ASCII words joined by '-', e.g. rural-income-2021",
+            )
+        )
+    if ident in seen:
+        first = seen[ident]
+        errors.append(
+            CurationError(
+                item.at("id"),
+                f"duplicate id {ident!r} (first defined at line {first.location.line} in {first.section})",
+                "give one of them another id; ids are unique across every section of a report",
+            )
+        )
+    else:
+        seen[ident] = item

@@ -1,0 +1,94 @@
+"""Exports of a build: the whole graph as RDF, or the quantitative facts as a CSV table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph
+
+from kg.namespaces import PREFIXES
+from kg.publish import Build
+
+# name -> (oxigraph format, keeps named graphs)
+RDF_FORMATS: dict[str, tuple[pyoxigraph.RdfFormat, bool]] = {
+    "turtle": (pyoxigraph.RdfFormat.TURTLE, False),
+    "nt": (pyoxigraph.RdfFormat.N_TRIPLES, False),
+    "rdfxml": (pyoxigraph.RdfFormat.RDF_XML, False),
+    "jsonld": (pyoxigraph.RdfFormat.JSON_LD, True),
+    "trig": (pyoxigraph.RdfFormat.TRIG, True),
+    "nquads": (pyoxigraph.RdfFormat.N_QUADS, True),
+}
+FORMATS = [*RDF_FORMATS, "csv"]
+
+FACTS_QUERY = "facts-table.rq"
+CSV_COLUMNS = [
+    "report",
+    "fact",
+    "indicator_zh",
+    "indicator_en",
+    "value_type",
+    "value",
+    "unit",
+    "unit_multiplier",
+    "as_written",
+    "qualifier",
+    "period",
+    "compared_with",
+    "region_zh",
+    "region_en",
+    "agency_en",
+    "quote",
+    "start",
+    "end",
+]
+
+
+def open_dataset(build: Build) -> pyoxigraph.Store:
+    """An in-memory copy of the build's dataset (exports must not hold the on-disk store's lock)."""
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(build.dataset_path), format=pyoxigraph.RdfFormat.N_QUADS)
+    return store
+
+
+def export_rdf(build: Build, name: str) -> bytes:
+    rdf_format, keeps_graphs = RDF_FORMATS[name]
+    store = open_dataset(build)
+    prefixes = PREFIXES if rdf_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TRIG) else None
+    if keeps_graphs:
+        if prefixes:
+            return store.dump(format=rdf_format, prefixes=prefixes)
+        return store.dump(format=rdf_format)
+    # Triple formats carry the union of all graphs: the same statements, without graph names.
+    triples = {quad.triple for quad in store}
+    if prefixes:
+        return pyoxigraph.serialize(triples, format=rdf_format, prefixes=prefixes)
+    return pyoxigraph.serialize(triples, format=rdf_format)
+
+
+def facts_rows(store: pyoxigraph.Store, queries_dir: Path) -> Iterable[list[str]]:
+    query = (queries_dir / FACTS_QUERY).read_text(encoding="utf-8")
+    solutions = store.query(query, use_default_graph_as_union=True)
+    for solution in solutions:
+        row = []
+        for column in CSV_COLUMNS:
+            term = solution[column]
+            row.append("" if term is None else term.value)
+        yield row
+
+
+def export_csv(build: Build, queries_dir: Path) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(facts_rows(open_dataset(build), queries_dir))
+    # A BOM so spreadsheet programs read the Chinese text as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export(build: Build, name: str, queries_dir: Path) -> bytes:
+    if name == "csv":
+        return export_csv(build, queries_dir)
+    return export_rdf(build, name)

@@ -1,0 +1,169 @@
+"""Stage 4: publish a validated dataset as a build directory, atomically.
+
+``build/`` is a symbolic link to a complete version directory beside it
+(``.build.versions/<stamp>/``). A new version is written in full — dataset, bulk-loaded
+Oxigraph store, manifest last — and only then is the link swapped with one ``rename``. A build
+that fails or is killed leaves the previous ``build/`` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+
+from kg import __version__
+
+MANIFEST = "manifest.json"
+DATASET = "dataset.nq"
+STORE = "store"
+MANIFEST_FORMAT = 1
+KEEP_VERSIONS = 2
+
+
+class BuildError(Exception):
+    """A build directory that is missing, half-written or corrupt; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Build:
+    """An opened, verified build directory (resolved to its version, so rebuilds do not move it)."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def dataset_path(self) -> Path:
+        return self.path / DATASET
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / STORE
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest["version"])
+
+
+def versions_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}.versions"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so readers see the old content or the new, never a mixture."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def new_version(out: Path) -> Path:
+    if out.exists() and not out.is_symlink():
+        raise BuildError(
+            f"{out} is a directory that kg did not create; move it away or choose another --out"
+        )
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
+    path = versions_dir(out) / stamp
+    path.mkdir(parents=True)
+    return path
+
+
+def load_store(version: Path, nquads: Path) -> int:
+    """Bulk-load the dataset into an on-disk Oxigraph store; return the number of quads."""
+    store = pyoxigraph.Store(str(version / STORE))
+    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.optimize()
+    count = len(store)
+    store.flush()
+    del store
+    return count
+
+
+def finish(out: Path, version: Path, manifest: dict[str, Any]) -> Build:
+    """Write the manifest last, then swap the ``out`` link to the new version in one rename."""
+    manifest = {"format": MANIFEST_FORMAT, "kg_version": __version__, "version": version.name, **manifest}
+    write_atomic(version / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+    _fsync_dir(version)
+    link = out.parent / f".{out.name}.link-{os.getpid()}"
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(os.path.relpath(version, out.parent))
+    os.replace(link, out)
+    _fsync_dir(out.parent)
+    prune(out)
+    return Build(version, manifest)
+
+
+def prune(out: Path) -> None:
+    """Remove old and abandoned versions, keeping the current one and the one before it."""
+    current = out.resolve()
+    versions = sorted(p for p in versions_dir(out).iterdir() if p.is_dir())
+    complete = [p for p in versions if (p / MANIFEST).is_file()]
+    keep = {current, *complete[-KEEP_VERSIONS:]}
+    for path in versions:
+        if path.resolve() not in keep and (path in complete or _abandoned(path)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _abandoned(path: Path) -> bool:
+    """A half-written version whose writer process is gone."""
+    try:
+        pid = int(path.name.split("-")[1])
+    except (IndexError, ValueError):
+        return True
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def open_build(out: Path, verify_hash: bool = True) -> Build:
+    """Open and verify a build; refuse a missing, half-written or corrupt one with a clear message."""
+    if not out.exists():
+        raise BuildError(f"no build at {out}: run 'kg build' (or 'make run') first")
+    path = out.resolve()
+    manifest_path = path / MANIFEST
+    if not manifest_path.is_file():
+        raise BuildError(f"{out} has no {MANIFEST}: it is half-written; run 'kg build' again")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise BuildError(f"{manifest_path} is corrupt ({exc}); run 'kg build' again") from None
+    if manifest.get("format") != MANIFEST_FORMAT:
+        raise BuildError(f"{out} was written by another version of kg; run 'kg build' again")
+    dataset = path / DATASET
+    if not dataset.is_file() or not (path / STORE).is_dir():
+        raise BuildError(f"{out} is incomplete (missing {DATASET} or {STORE}/); run 'kg build' again")
+    if verify_hash and sha256(dataset) != manifest.get("files", {}).get(DATASET):
+        raise BuildError(f"{dataset} does not match its manifest (corrupt or edited); run 'kg build' again")
+    return Build(path, manifest)
