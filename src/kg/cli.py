@@ -86,25 +86,31 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     from kg.publish import BuildError, open_build
+    from kg.sparql.formats import JSON, TURTLE
+    from kg.sparql.guard import inspect
+    from kg.store.base import QueryRefused, QueryRequest
     from kg.store.embedded import EmbeddedStore
-    from kg.store.base import QueryRefused
     from kg.tables import render_results
 
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     try:
         build = open_build(settings.build_dir)
-    except BuildError as problem:
+        info = inspect(text)
+    except (BuildError, QueryRefused) as problem:
         print(f"query failed: {problem}", file=sys.stderr)
         return 1
     store = EmbeddedStore(build, settings)
     try:
-        result = store.query(text, "application/sparql-results+json")
+        result = store.execute(QueryRequest(text, TURTLE if info.is_graph else JSON))
     except QueryRefused as refused:
-        print(f"query refused ({refused.status}): {refused}", file=sys.stderr)
+        print(f"query failed ({refused.status}): {refused}", file=sys.stderr)
         return 1
     finally:
         store.close()
-    sys.stdout.write(render_results(result, args.format))
+    if info.is_graph:
+        sys.stdout.buffer.write(result.body)
+    else:
+        sys.stdout.write(render_results(result, args.format))
     return 0
 
 
@@ -112,6 +118,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from kg.serve import serve
 
     return serve(settings)
+
+
+def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.draft import draft_report
+
+    text = draft_report(Path(args.report), settings.data_dir, report_id=args.id)
+    write_output(text.encode("utf-8"), args.output)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -145,6 +159,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--store", help="'embedded' (default) or the URL of an external SPARQL server")
     serve.add_argument("--timeout", type=float, help="seconds before a query is stopped (default 30)")
 
+    draft = commands.add_parser("draft", help="draft the curated data file of a new report from its text")
+    draft.add_argument("report", help="the report text (UTF-8)")
+    draft.add_argument("-o", "--output", help="output YAML file (default: standard output)")
+    draft.add_argument("--id", help="report id (default: the text file's name)")
+    draft.add_argument("--data", type=Path, help="curated data to match known entities against (default data/)")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env(
         data_dir=getattr(args, "data", None),
@@ -160,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": cmd_export,
         "query": cmd_query,
         "serve": cmd_serve,
+        "draft": cmd_draft,
     }[args.command]
     return handler(args, settings)
 

@@ -27,8 +27,8 @@ class Settings:
     port: int = 8000
     # Seconds a single query may run before its worker is killed.
     query_timeout: float = 30.0
-    # Worker processes executing queries against the embedded store.
-    query_workers: int = 2
+    # At most this many queries run at once against the embedded store, each in its own process.
+    query_workers: int = 8
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
     cache_entries: int = 512

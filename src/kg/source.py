@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 SENTENCE_END = "。!?!?;;\n"
@@ -73,8 +72,7 @@ class SourceText:
         best, best_ratio = "", -1.0
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(quote)
-        step = max(1, width // 4)
-        for start in range(0, max(1, len(self.text) - width + 1), step):
+        for start in range(max(1, len(self.text) - width + 1)):
             window = self.text[start : start + width]
             matcher.set_seq1(window)
             if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
@@ -97,9 +95,3 @@ class SourceText:
         while end > span.end and self.text[end - 1] == "\n":
             end -= 1
         return Span(start, end)
-
-    @cached_property
-    def line_starts(self) -> list[int]:
-        starts = [0]
-        starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
-        return starts

@@ -1,0 +1,183 @@
+"""The default store: the build's Oxigraph database, queried in killable worker processes.
+
+pyoxigraph has no query timeout, and a Python thread cannot interrupt it, so every query runs in
+a worker process that has the store open read-only. A query that outlives the timeout is ended
+by killing its worker; a fresh one takes its place. Workers are spawned on demand up to
+``query_workers``, so a few runaway queries cannot starve the simple ones, and the operating
+system shares the cores between them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph
+
+from kg.config import Settings
+from kg.publish import Build
+from kg.sparql import formats
+from kg.store.base import QueryRefused, QueryRequest, QueryResult
+
+WARM_WORKERS = 2
+
+
+def _run(store: pyoxigraph.Store, request: QueryRequest, max_rows: int) -> QueryResult:
+    options: dict[str, Any] = {}
+    if request.default_graphs or request.named_graphs:
+        options["default_graph"] = [pyoxigraph.NamedNode(g) for g in request.default_graphs]
+        options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request.named_graphs]
+    else:
+        options["use_default_graph_as_union"] = True
+    results = store.query(request.sparql, **options)
+    if isinstance(results, pyoxigraph.QueryBoolean):
+        return QueryResult(formats.serialize_ask(bool(results), request.media_type), request.media_type)
+    if isinstance(results, pyoxigraph.QuerySolutions):
+        variables = [v.value for v in results.variables]
+        rows: list[list[object]] = []
+        truncated = False
+        for solution in results:
+            if len(rows) == max_rows:
+                truncated = True
+                break
+            rows.append(list(solution))
+        body = formats.serialize_select(variables, rows, request.media_type)
+        return QueryResult(body, request.media_type, truncated)
+    triples = []
+    truncated = False
+    for triple in results:
+        if len(triples) == max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    rdf_format = formats.OXIGRAPH_RDF[request.media_type]
+    body = pyoxigraph.serialize(triples, format=rdf_format) if triples else b""
+    return QueryResult(body, request.media_type, truncated)
+
+
+def worker_main(store_path: str, connection: Connection, max_rows: int) -> None:
+    """Entry point of a worker process: answer requests until the pipe closes."""
+    store = pyoxigraph.Store.read_only(store_path)
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            connection.send(("ok", _run(store, request, max_rows)))
+        except SyntaxError as error:
+            connection.send(("syntax", str(error)))
+        except Exception as error:  # reported to the client as a 400/500 with the engine's words
+            connection.send(("error", f"{type(error).__name__}: {error}"))
+
+
+class _Worker:
+    def __init__(self, context: Any, store_path: str, max_rows: int):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(
+            target=worker_main, args=(store_path, child, max_rows), daemon=True, name="kg-query-worker"
+        )
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.connection.close()
+
+
+class EmbeddedStore:
+    """Queries the build's on-disk Oxigraph store through a pool of killable worker processes."""
+
+    def __init__(self, build: Build, settings: Settings):
+        self.build = build
+        self.settings = settings
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["kg.store.embedded"])
+        self._idle: list[_Worker] = []
+        self._count = 0
+        self._closed = False
+        self._condition = threading.Condition()
+        # Open once in this process too: it fails fast, with the engine's message, on a bad store.
+        pyoxigraph.Store.read_only(str(build.store_path))
+        for _ in range(min(WARM_WORKERS, settings.query_workers)):
+            self._idle.append(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        self._count += 1
+        return _Worker(self._context, str(self.build.store_path), self.settings.max_rows)
+
+    def _acquire(self, deadline: float) -> _Worker:
+        with self._condition:
+            while True:
+                if self._closed:
+                    raise QueryRefused(503, "the server is shutting down")
+                if self._idle:
+                    return self._idle.pop()
+                if self._count < self.settings.query_workers:
+                    return self._spawn()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise QueryRefused(
+                        503, f"all {self.settings.query_workers} query workers are busy; try again shortly"
+                    )
+                self._condition.wait(remaining)
+
+    def _release(self, worker: _Worker) -> None:
+        with self._condition:
+            if self._closed:
+                worker.kill()
+                return
+            self._idle.append(worker)
+            self._condition.notify()
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._condition:
+            self._count -= 1
+            if not self._closed and len(self._idle) < WARM_WORKERS:
+                self._idle.append(self._spawn())
+            self._condition.notify()
+
+    def execute(self, request: QueryRequest) -> QueryResult:
+        timeout = self.settings.query_timeout
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline)
+        try:
+            worker.connection.send(request)
+            if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
+                self._discard(worker)
+                raise QueryRefused(
+                    504,
+                    f"the query was stopped after the {timeout:g} s time limit; add a LIMIT, "
+                    "narrow the patterns, or avoid cross products",
+                )
+            status, payload = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._discard(worker)
+            raise QueryRefused(500, "the query worker died while answering; the query may use too much memory") from None
+        self._release(worker)
+        if status == "ok":
+            return payload
+        if status == "syntax":
+            raise QueryRefused(400, f"SPARQL syntax error: {payload}")
+        raise QueryRefused(400, f"the query could not be evaluated: {payload}")
+
+    def version(self) -> str:
+        return self.build.version
+
+    def describe(self) -> dict[str, object]:
+        return {"engine": "Oxigraph (embedded)", "pid": os.getpid(), **self.build.manifest}
+
+    def close(self) -> None:
+        with self._condition:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._condition.notify_all()
+        for worker in idle:
+            worker.kill()

@@ -1,0 +1,466 @@
+"""JSON API of the explorer: search, entity details with evidence, neighbourhoods, report text,
+facts for charts, the organisation chart and the canned queries. Every response is JSON; the
+tabular ones (facts, search) are also CSV with ``?format=csv``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from kg.queries import load_all
+from kg.store.base import QueryRefused
+from kg.web import get_settings, get_store
+from kg.web.data import (
+    SearchIndex,
+    VersionedCache,
+    bilingual,
+    iri_term,
+    select,
+    string_literal,
+    value,
+)
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+HIDDEN_PREDICATES = {"https://w3id.org/cnkg/ontology#sourceText"}
+
+
+def search_index() -> SearchIndex:
+    extensions = current_app.extensions
+    if "kg.search" not in extensions:
+        extensions["kg.search"] = SearchIndex(get_store())
+    return extensions["kg.search"]
+
+
+def cache() -> VersionedCache:
+    extensions = current_app.extensions
+    if "kg.views" not in extensions:
+        extensions["kg.views"] = VersionedCache(get_store())
+    return extensions["kg.views"]
+
+
+def _labels_of(iris: set[str]) -> dict[str, dict[str, str]]:
+    """Chinese and English labels for many IRIs in one query."""
+    if not iris:
+        return {}
+    values = " ".join(iri_term(i) for i in sorted(iris))
+    rows = select(
+        get_store(),
+        f"""SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }}
+              {{ ?s skos:prefLabel ?label }} UNION {{ ?s rdfs:label ?label }} }}""",
+    )
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row["s"]["value"]].append(row)
+    return {iri: bilingual(rows) for iri, rows in grouped.items()}
+
+
+def _as_csv(rows: list[dict[str, Any]], columns: list[str]) -> Response:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+
+
+def _iri_arg() -> str:
+    iri = request.args.get("iri", "")
+    iri_term(iri)
+    return iri
+
+
+@blueprint.get("/search")
+def search() -> Response:
+    query = request.args.get("q", "")
+    try:
+        limit = max(1, min(100, int(request.args.get("limit", "20"))))
+    except ValueError:
+        raise QueryRefused(400, "limit must be a whole number from 1 to 100") from None
+    entries = search_index().search(query, limit)
+    type_labels = _labels_of({e.type_iri for e in entries if e.type_iri})
+    results = [
+        {
+            "iri": e.iri,
+            "label": e.labels,
+            "type": e.type_iri,
+            "type_label": type_labels.get(e.type_iri, {}),
+        }
+        for e in entries
+    ]
+    if request.args.get("format") == "csv":
+        flat = [
+            {"iri": r["iri"], "label_zh": r["label"].get("zh", ""), "label_en": r["label"].get("en", ""), "type": r["type"]}
+            for r in results
+        ]
+        return _as_csv(flat, ["iri", "label_zh", "label_en", "type"])
+    return jsonify(query=query, results=results)
+
+
+def _evidence(iri: str) -> list[dict[str, Any]]:
+    rows = select(
+        get_store(),
+        f"""SELECT ?evidence ?report ?exact ?start ?end ?sstart ?send ?title WHERE {{
+              {iri_term(iri)} prov:wasDerivedFrom ?evidence .
+              ?evidence oa:hasSource ?report ; oa:hasSelector ?q , ?p ;
+                        kg:sentenceStart ?sstart ; kg:sentenceEnd ?send .
+              ?q a oa:TextQuoteSelector ; oa:exact ?exact .
+              ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+              OPTIONAL {{ ?report dct:title ?title FILTER (LANG(?title) = "en") }}
+            }} ORDER BY ?report ?start""",
+    )
+    evidence = []
+    for row in rows:
+        report = value(row, "report") or ""
+        text = report_text(report)
+        sentence_start, sentence_end = int(value(row, "sstart") or 0), int(value(row, "send") or 0)
+        evidence.append(
+            {
+                "iri": value(row, "evidence"),
+                "report": report,
+                "report_id": report.rsplit("/", 1)[-1],
+                "report_title": value(row, "title"),
+                "quote": value(row, "exact"),
+                "start": int(value(row, "start") or 0),
+                "end": int(value(row, "end") or 0),
+                "sentence_start": sentence_start,
+                "sentence_end": sentence_end,
+                "sentence": text[sentence_start:sentence_end],
+            }
+        )
+    return evidence
+
+
+def report_text(report_iri: str) -> str:
+    def compute() -> str:
+        rows = select(get_store(), f"SELECT ?text WHERE {{ {iri_term(report_iri)} kg:sourceText ?text }} LIMIT 1")
+        return value(rows[0], "text") or "" if rows else ""
+
+    return cache().get(f"text:{report_iri}", compute)
+
+
+def entity_json(iri: str) -> dict[str, Any] | None:
+    rows = select(
+        get_store(),
+        f"""SELECT ?p ?o ?dir WHERE {{
+              {{ {iri_term(iri)} ?p ?o BIND("out" AS ?dir) }}
+              UNION {{ ?o ?p {iri_term(iri)} BIND("in" AS ?dir) }}
+            }} LIMIT 2000""",
+    )
+    if not rows:
+        return None
+    iris = {iri}
+    for row in rows:
+        iris.add(row["p"]["value"])
+        if row["o"]["type"] == "uri":
+            iris.add(row["o"]["value"])
+    labels = _labels_of(iris)
+    properties = []
+    types = []
+    for row in rows:
+        predicate, obj, direction = row["p"]["value"], row["o"], row["dir"]["value"]
+        if predicate in HIDDEN_PREDICATES:
+            continue
+        item: dict[str, Any] = {"type": obj["type"], "value": obj["value"]}
+        if obj.get("xml:lang"):
+            item["lang"] = obj["xml:lang"]
+        if obj.get("datatype"):
+            item["datatype"] = obj["datatype"]
+        if obj["type"] == "uri":
+            item["label"] = labels.get(obj["value"], {})
+        if predicate == RDF_TYPE and direction == "out":
+            types.append({"iri": obj["value"], "label": labels.get(obj["value"], {})})
+        properties.append(
+            {"predicate": predicate, "predicate_label": labels.get(predicate, {}), "direction": direction, "value": item}
+        )
+    return {
+        "iri": iri,
+        "label": labels.get(iri, {}),
+        "types": types,
+        "properties": properties,
+        "evidence": _evidence(iri),
+    }
+
+
+@blueprint.get("/entity")
+def entity() -> Response:
+    iri = _iri_arg()
+    data = entity_json(iri)
+    if data is None:
+        raise QueryRefused(404, f"nothing is known about {iri}")
+    return jsonify(data)
+
+
+@blueprint.get("/neighbours")
+def neighbours() -> Response:
+    """The entity and the IRIs it links to or is linked from: nodes and edges for the graph view."""
+    iri = _iri_arg()
+    rows = select(
+        get_store(),
+        f"""SELECT ?s ?p ?o WHERE {{
+              {{ BIND({iri_term(iri)} AS ?s) ?s ?p ?o FILTER (isIRI(?o)) }}
+              UNION {{ BIND({iri_term(iri)} AS ?o) ?s ?p ?o FILTER (isIRI(?s)) }}
+              FILTER (?p NOT IN (rdf:type, prov:wasDerivedFrom, skos:inScheme, qb:dataSet, kg:mentions))
+            }} LIMIT 300""",
+    )
+    node_iris = {iri} | {r["s"]["value"] for r in rows} | {r["o"]["value"] for r in rows}
+    predicate_iris = {r["p"]["value"] for r in rows}
+    labels = _labels_of(node_iris | predicate_iris)
+    types = node_types(node_iris)
+    facts = fact_values(node_iris)
+    nodes = [
+        {"id": n, "label": labels.get(n, {}), "type": types.get(n, ""), **facts.get(n, {})} for n in sorted(node_iris)
+    ]
+    edges = [
+        {
+            "id": f"{r['s']['value']}|{r['p']['value']}|{r['o']['value']}",
+            "source": r["s"]["value"],
+            "target": r["o"]["value"],
+            "predicate": r["p"]["value"],
+            "label": labels.get(r["p"]["value"], {}),
+        }
+        for r in rows
+    ]
+    return jsonify(center=iri, nodes=nodes, edges=edges)
+
+
+def node_types(iris: set[str]) -> dict[str, str]:
+    from kg.web.data import _main_type
+
+    if not iris:
+        return {}
+    values = " ".join(iri_term(i) for i in sorted(iris))
+    rows = select(get_store(), f"SELECT ?s ?type WHERE {{ VALUES ?s {{ {values} }} ?s a ?type }}")
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        grouped[row["s"]["value"]].append(row["type"]["value"])
+    return {iri: _main_type(types) for iri, types in grouped.items()}
+
+
+def fact_values(iris: set[str]) -> dict[str, dict[str, Any]]:
+    if not iris:
+        return {}
+    values = " ".join(iri_term(i) for i in sorted(iris))
+    rows = select(
+        get_store(),
+        f"""SELECT ?s ?value ?written ?unit WHERE {{ VALUES ?s {{ {values} }}
+              ?s sdmx-measure:obsValue ?value ; kg:asWritten ?written ;
+                 sdmx-attribute:unitMeasure/skos:prefLabel ?unit FILTER (LANG(?unit) = "en") }}""",
+    )
+    return {
+        row["s"]["value"]: {"value": float(row["value"]["value"]), "as_written": row["written"]["value"], "unit": row["unit"]["value"]}
+        for row in rows
+    }
+
+
+@blueprint.get("/reports")
+def reports() -> Response:
+    rows = select(
+        get_store(),
+        """SELECT ?report ?title ?issued WHERE { ?report a kg:Report ; dct:title ?title .
+              OPTIONAL { ?report dct:issued ?issued } } ORDER BY DESC(?issued) ?report""",
+    )
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row["report"]["value"]].append(row)
+    result = [
+        {"iri": iri, "id": iri.rsplit("/", 1)[-1], "title": bilingual(group, "title"), "issued": value(group[0], "issued")}
+        for iri, group in grouped.items()
+    ]
+    return jsonify(reports=result)
+
+
+def report_iri(report_id: str) -> str:
+    return f"{get_settings().base_iri}id/report/{report_id}"
+
+
+@blueprint.get("/report/<report_id>")
+def report(report_id: str) -> Response:
+    """The full text of a report with every quoted span: the reader view's data."""
+    iri = report_iri(report_id)
+
+    def compute() -> dict[str, Any] | None:
+        text = report_text(iri)
+        if not text:
+            return None
+        rows = select(
+            get_store(),
+            f"""SELECT ?subject ?type ?start ?end ?label WHERE {{
+                  ?subject prov:wasDerivedFrom ?evidence .
+                  ?evidence oa:hasSource {iri_term(iri)} ; oa:hasSelector ?p .
+                  ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+                  OPTIONAL {{ ?subject skos:prefLabel ?label }}
+                  OPTIONAL {{ ?subject a ?type }}
+                }}""",
+        )
+        from kg.web.data import _main_type
+
+        spans: dict[str, dict[str, Any]] = {}
+        types: dict[str, list[str]] = defaultdict(list)
+        for row in rows:
+            subject = row["subject"]["value"]
+            span = spans.setdefault(
+                subject,
+                {"subject": subject, "start": int(row["start"]["value"]), "end": int(row["end"]["value"]), "label": {}},
+            )
+            label = row.get("label")
+            if label and label.get("xml:lang") in ("zh", "en"):
+                span["label"].setdefault(label["xml:lang"], label["value"])
+            if "type" in row:
+                types[subject].append(row["type"]["value"])
+        for subject, span in spans.items():
+            span["type"] = _main_type(types[subject])
+        title_rows = select(get_store(), f"SELECT ?title ?issued WHERE {{ {iri_term(iri)} dct:title ?title ; dct:issued ?issued }}")
+        highlights = sorted(spans.values(), key=lambda s: (s["start"], -s["end"]))
+        return {
+            "iri": iri,
+            "id": report_id,
+            "title": bilingual(title_rows, "title"),
+            "issued": value(title_rows[0], "issued") if title_rows else None,
+            "text": text,
+            "highlights": highlights,
+        }
+
+    data = cache().get(f"report:{report_id}", compute)
+    if data is None:
+        raise QueryRefused(404, f"no report with id {report_id!r}; see /api/reports")
+    return jsonify(data)
+
+
+FACT_COLUMNS = [
+    "fact", "report", "indicator", "indicator_zh", "indicator_en", "value_type", "value", "unit", "unit_zh",
+    "unit_en", "as_written", "qualifier_en", "period", "period_en", "region_en", "agency", "agency_en", "quote",
+    "start", "end",
+]
+
+
+def facts_rows() -> list[dict[str, Any]]:
+    def compute() -> list[dict[str, Any]]:
+        rows = select(
+            get_store(),
+            """SELECT ?fact ?report ?indicator ?indicator_zh ?indicator_en ?value_type ?value ?unit ?unit_zh ?unit_en
+                      ?as_written ?qualifier_en ?period ?period_en ?region_en ?agency ?agency_en ?quote ?start ?end
+               WHERE {
+                 ?fact a qb:Observation ; qb:dataSet/dct:source ?report ; kg:indicator ?indicator ;
+                       kg:valueType ?vt ; sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ;
+                       kg:asWritten ?as_written ; kg:refPeriod ?period ; kg:refArea ?region ;
+                       prov:wasDerivedFrom ?ev .
+                 BIND (STRAFTER(STR(?vt), "/value-type/") AS ?value_type)
+                 ?indicator skos:prefLabel ?indicator_zh , ?indicator_en .
+                 FILTER (LANG(?indicator_zh) = "zh" && LANG(?indicator_en) = "en")
+                 ?unit skos:prefLabel ?unit_zh , ?unit_en . FILTER (LANG(?unit_zh) = "zh" && LANG(?unit_en) = "en")
+                 ?period skos:prefLabel ?period_en . FILTER (LANG(?period_en) = "en")
+                 ?region skos:prefLabel ?region_en . FILTER (LANG(?region_en) = "en")
+                 OPTIONAL { ?fact kg:qualifier/skos:prefLabel ?qualifier_en FILTER (LANG(?qualifier_en) = "en") }
+                 OPTIONAL { ?fact kg:leadAgency ?agency . ?agency skos:prefLabel ?agency_en FILTER (LANG(?agency_en) = "en") }
+                 ?ev oa:hasSelector ?q , ?p . ?q a oa:TextQuoteSelector ; oa:exact ?quote .
+                 ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+               } ORDER BY ?report ?start""",
+        )
+        out = []
+        for row in rows:
+            item: dict[str, Any] = {name: value(row, name) for name in FACT_COLUMNS}
+            item["value"] = float(item["value"]) if item["value"] is not None else None
+            item["start"], item["end"] = int(item["start"] or 0), int(item["end"] or 0)
+            out.append(item)
+        return out
+
+    return cache().get("facts", compute)
+
+
+@blueprint.get("/facts")
+def facts() -> Response:
+    rows = facts_rows()
+    report_filter = request.args.get("report")
+    if report_filter:
+        rows = [r for r in rows if r["report"].rsplit("/", 1)[-1] == report_filter]
+    if request.args.get("format") == "csv":
+        return _as_csv(rows, FACT_COLUMNS)
+    return jsonify(facts=rows)
+
+
+@blueprint.get("/orgchart")
+def orgchart() -> Response:
+    def compute() -> dict[str, Any]:
+        agencies = select(
+            get_store(),
+            """SELECT ?agency ?label ?parent ?kind WHERE { ?agency a kg:Agency ; skos:prefLabel ?label .
+                 OPTIONAL { ?agency org:subOrganizationOf ?parent }
+                 OPTIONAL { ?agency kg:agencyKind ?kind } }""",
+        )
+        posts = select(
+            get_store(),
+            """SELECT ?post ?label ?agency ?holder ?holderLabel WHERE {
+                 ?post a org:Post ; skos:prefLabel ?label ; org:postIn ?agency .
+                 OPTIONAL { ?post org:heldBy ?holder . ?holder skos:prefLabel ?holderLabel } }""",
+        )
+        grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in agencies:
+            grouped[row["agency"]["value"]].append(row)
+        agency_list = [
+            {
+                "iri": iri,
+                "label": bilingual(rows),
+                "parent": value(rows[0], "parent"),
+                "kind": (value(rows[0], "kind") or "").rsplit("/", 1)[-1],
+            }
+            for iri, rows in grouped.items()
+        ]
+        post_groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in posts:
+            post_groups[row["post"]["value"]].append(row)
+        post_list = [
+            {
+                "iri": iri,
+                "label": bilingual(rows),
+                "agency": value(rows[0], "agency"),
+                "holder": value(rows[0], "holder"),
+                "holder_label": bilingual(rows, "holderLabel"),
+            }
+            for iri, rows in post_groups.items()
+        ]
+        return {"agencies": agency_list, "posts": post_list}
+
+    return jsonify(cache().get("orgchart", compute))
+
+
+@blueprint.get("/types")
+def types() -> Response:
+    """The classes of our entities, with counts and labels: the graph view's legend and filter."""
+
+    def compute() -> list[dict[str, Any]]:
+        rows = select(
+            get_store(),
+            """SELECT ?type (COUNT(DISTINCT ?s) AS ?count) WHERE { ?s a ?type
+                 FILTER (STRSTARTS(STR(?type), STR(kg:)) || ?type IN (org:Post, qb:Observation)) }
+               GROUP BY ?type ORDER BY DESC(?count)""",
+        )
+        labels = _labels_of({r["type"]["value"] for r in rows})
+        return [
+            {"iri": r["type"]["value"], "count": int(r["count"]["value"]), "label": labels.get(r["type"]["value"], {})}
+            for r in rows
+        ]
+
+    return jsonify(types=cache().get("types", compute))
+
+
+@blueprint.get("/queries")
+def queries() -> Response:
+    canned = load_all(get_settings().queries_dir)
+    return jsonify(queries=[q.to_json() for q in canned.values()])
+
+
+@blueprint.get("/labels")
+def labels() -> Response:
+    """Labels for up to 200 IRIs at once (``?iri=…&iri=…``)."""
+    iris = request.args.getlist("iri")[:200]
+    for iri in iris:
+        iri_term(iri)
+    return jsonify(labels=_labels_of(set(iris)))
+
+
+__all__ = ["blueprint", "string_literal"]

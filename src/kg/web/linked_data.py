@@ -1,0 +1,86 @@
+"""Linked Data: every IRI of ours resolves here — HTML for browsers, RDF by Accept or ?format=.
+
+``<base>id/<path>`` is served at ``/id/<path>``, the ontology at ``/ontology``, each named graph
+at ``/graph/<path>``. Each HTML page links to its RDF with ``<link rel="alternate">``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from kg.sparql import formats
+from kg.store.base import QueryRefused, QueryRequest
+from kg.web import get_settings, get_store
+from kg.web.api import entity_json
+from kg.web.data import iri_term
+
+blueprint = Blueprint("linked_data", __name__)
+
+RDF_TYPES = [formats.TURTLE, formats.JSONLD, formats.NTRIPLES, formats.RDFXML]
+EXTENSIONS = {"ttl": formats.TURTLE, "jsonld": formats.JSONLD, "nt": formats.NTRIPLES, "rdf": formats.RDFXML}
+
+
+def _wanted() -> str:
+    requested = request.args.get("format")
+    if requested:
+        media_type = formats.canonical(EXTENSIONS.get(requested, requested))
+        if media_type not in [*RDF_TYPES, "text/html", "html"]:
+            raise QueryRefused(406, f"format {requested!r} is not available; use html, {', '.join(EXTENSIONS)}")
+        return "text/html" if media_type == "html" else media_type
+    return formats.negotiate(request.headers.get("Accept"), ["text/html", *RDF_TYPES]) or ""
+
+
+def _describe(construct: str, media_type: str) -> Response:
+    result = get_store().execute(QueryRequest(construct, media_type))
+    response = Response(result.body, mimetype=media_type)
+    response.charset = "utf-8"
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def resource(iri: str) -> Response | str:
+    media_type = _wanted()
+    if not media_type:
+        raise QueryRefused(406, f"acceptable: text/html, {', '.join(RDF_TYPES)}")
+    if media_type != "text/html":
+        term = iri_term(iri)
+        return _describe(
+            f"CONSTRUCT {{ {term} ?p ?o . ?s ?q {term} . ?o ?op ?ov }} WHERE {{ "
+            f"{{ {term} ?p ?o OPTIONAL {{ ?o ?op ?ov FILTER (isBlank(?o)) }} }} UNION {{ ?s ?q {term} }} }}",
+            media_type,
+        )
+    data = entity_json(iri)
+    if data is None:
+        raise QueryRefused(404, f"nothing is known about {iri}")
+    return render_template("resource.html", entity=data, iri=iri, path=request.path)
+
+
+@blueprint.get("/id/<path:rest>")
+def identified(rest: str) -> Response | str:
+    return resource(get_settings().base_iri + "id/" + rest)
+
+
+@blueprint.get("/ontology")
+def ontology() -> Response | str:
+    media_type = _wanted()
+    graph = get_settings().base_iri + "graph/ontology"
+    if media_type == "text/html":
+        return resource(get_settings().base_iri + "ontology")
+    return _describe(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_term(graph)} {{ ?s ?p ?o }} }}", media_type or formats.TURTLE)
+
+
+@blueprint.get("/graph/<path:rest>")
+def named_graph(rest: str) -> Response:
+    graph = get_settings().base_iri + "graph/" + rest
+    media_type = _wanted()
+    if media_type in ("", "text/html"):
+        media_type = formats.TURTLE
+    return _describe(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_term(graph)} {{ ?s ?p ?o }} }}", media_type)
+
+
+@blueprint.get("/resource")
+def any_resource() -> Response | str:
+    """Any IRI in the store (ours or a vocabulary's), by ``?iri=``."""
+    iri = request.args.get("iri", "")
+    iri_term(iri)
+    return resource(iri)

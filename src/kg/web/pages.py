@@ -1,0 +1,83 @@
+"""HTML pages: the explorer, the report reader, charts, the organisation chart, the query editor,
+downloads, and the front-end packages installed from npm (served locally: no CDN)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, render_template, send_from_directory
+
+from kg.config import PROJECT_ROOT
+from kg.export import FORMATS, export
+from kg.store.base import QueryRefused
+from kg.web import get_settings, get_store
+
+blueprint = Blueprint("pages", __name__)
+
+NODE_MODULES = PROJECT_ROOT / "node_modules"
+# Only these npm packages are served, and only their distribution folders.
+VENDOR_FILES = {
+    "cytoscape": "dist",
+    "cytoscape-fcose": "cytoscape-fcose.js",
+    "cose-base": "cose-base.js",
+    "layout-base": "layout-base.js",
+    "@zazuko/yasgui": "build",
+    "chart.js": "dist",
+}
+DOWNLOAD_TYPES = {
+    "turtle": ("text/turtle", "ttl"),
+    "nt": ("application/n-triples", "nt"),
+    "jsonld": ("application/ld+json", "jsonld"),
+    "trig": ("application/trig", "trig"),
+    "nquads": ("application/n-quads", "nq"),
+    "rdfxml": ("application/rdf+xml", "rdf"),
+    "csv": ("text/csv", "csv"),
+}
+
+
+@blueprint.get("/")
+def explorer() -> str:
+    return render_template("explorer.html", view="explore")
+
+
+@blueprint.get("/reader/<report_id>")
+def reader(report_id: str) -> str:
+    return render_template("explorer.html", view="reader", report_id=report_id)
+
+
+@blueprint.get("/charts")
+def charts() -> str:
+    return render_template("explorer.html", view="charts")
+
+
+@blueprint.get("/orgchart")
+def orgchart() -> str:
+    return render_template("explorer.html", view="orgchart")
+
+
+@blueprint.get("/query")
+def query_editor() -> str:
+    return render_template("query.html")
+
+
+@blueprint.get("/download/<fmt>")
+def download(fmt: str) -> Response:
+    if fmt not in DOWNLOAD_TYPES or fmt not in FORMATS:
+        raise QueryRefused(406, f"unknown download format {fmt!r}; available: {', '.join(DOWNLOAD_TYPES)}")
+    build = getattr(get_store(), "build", None)
+    if build is None:
+        raise QueryRefused(404, "downloads are served by the embedded store only; use 'kg export' on the build")
+    media_type, extension = DOWNLOAD_TYPES[fmt]
+    response = Response(export(build, fmt, get_settings().queries_dir), mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="cnkg-{build.version}.{extension}"'
+    return response
+
+
+@blueprint.get("/vendor/<path:path>")
+def vendor(path: str) -> Response:
+    for package, allowed in VENDOR_FILES.items():
+        prefix = package + "/"
+        if path.startswith(prefix) and path[len(prefix) :].startswith(allowed):
+            response = send_from_directory(Path(NODE_MODULES), path, max_age=86400)
+            return response
+    abort(404)

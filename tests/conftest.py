@@ -1,0 +1,115 @@
+"""Shared fixtures: a real build of the real data, the Flask app over it, and a real server process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.build import build as run_build
+from kg.config import PROJECT_ROOT, Settings
+from kg.publish import Build, open_build
+
+DATA = PROJECT_ROOT / "data"
+ONTOLOGY = PROJECT_ROOT / "ontology"
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("kg") / "build"
+    run_build(DATA, ONTOLOGY, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built(build_dir: Path) -> Build:
+    return open_build(build_dir)
+
+
+@pytest.fixture(scope="session")
+def settings(build_dir: Path) -> Settings:
+    return Settings(build_dir=build_dir, query_timeout=5.0, max_rows=1000)
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Iterator[object]:
+    from kg.web import create_app
+
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["kg.store"].close()
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+class LiveServer:
+    def __init__(self, url: str, process: subprocess.Popen[bytes]):
+        self.url = url
+        self.process = process
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(build: Path, *extra: str, env: dict[str, str] | None = None) -> LiveServer:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--build", str(build), "--port", str(port), *extra],
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/healthz", process)
+    except Exception:
+        process.kill()
+        raise
+    return LiveServer(url, process)
+
+
+@pytest.fixture(scope="session")
+def live_server(build_dir: Path) -> Iterator[LiveServer]:
+    """`kg serve` in its own process on 127.0.0.1, stopped at the end of the session."""
+    server = start_server(build_dir, "--timeout", "5")
+    yield server
+    server.stop()

@@ -1,0 +1,105 @@
+"""Bad curated data is refused with the file, the line and the fix — one broken fixture per case."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.compile import compile_data
+from kg.curated import CurationFailed
+from kg.publish import open_build
+
+FIXTURES = Path(__file__).parent / "fixtures" / "broken"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_data(tmp_path: Path, case: str) -> Path:
+    data = tmp_path / "data"
+    report = data / "reports" / "mini"
+    report.mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "vocabularies", data / "vocabularies")
+    shutil.copy(FIXTURES / "source.txt", report / "source.txt")
+    shutil.copy(FIXTURES / f"{case}.yaml", report / "report.yaml")
+    return data
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The last line containing ``needle`` (a duplicate is reported where it repeats)."""
+    lines = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if needle in line]
+    assert lines, f"{needle!r} not in {path}"
+    return lines[-1]
+
+
+def errors_for(tmp_path: Path, case: str) -> tuple[str, Path]:
+    data = make_data(tmp_path, case)
+    with pytest.raises(CurationFailed) as failed:
+        compile_data(data, ROOT / "ontology")
+    return str(failed.value), data / "reports" / "mini" / "report.yaml"
+
+
+def test_valid_fixture_builds(tmp_path: Path) -> None:
+    data = make_data(tmp_path, "valid")
+    result = build(data, ROOT / "ontology", tmp_path / "build")
+    assert result.manifest["reports"][0]["id"] == "mini"
+
+
+@pytest.mark.parametrize(
+    ("case", "needle", "expected"),
+    [
+        ("malformed-yaml", "title: {zh", ["malformed YAML", "fix the YAML syntax"]),
+        ("unknown-field", "unti:", ["unknown field 'unti'", "did you mean 'unit'"]),
+        ("duplicate-id", "- id: wang-ming", ["duplicate id 'wang-ming'", "ids are unique"]),
+        ("dangling-reference", "parent: test-govermnent", ["dangling reference", "'test-govermnent'", "test-government"]),
+        ("unknown-unit", "unit: dollars", ["unknown unit 'dollars'", "yuan", "units.ttl"]),
+        ("quote-not-found", "quote: 达到16500元", ["is not in", "closest passage is '达到16000元'"]),
+        ("ambiguous-quote", "quote: 农业农村厅", ["occurs 3 times", "occurrence: N"]),
+        ("missing-english-label", "label: {zh: 王明}", ["has no English label", "add 'en:'"]),
+        ("todo-label", "en: TODO", ["TODO en label", "replace the TODO"]),
+        ("amount-unit-mismatch", "amount: 16000元", ["cannot normalise amount '16000元'", "check the unit"]),
+    ],
+)
+def test_broken_fixture_is_refused_with_file_line_and_fix(
+    tmp_path: Path, case: str, needle: str, expected: list[str]
+) -> None:
+    message, path = errors_for(tmp_path, case)
+    line = line_of(path, needle)
+    if case == "malformed-yaml":
+        # The parser notices the unclosed flow mapping at the next line at the latest.
+        assert f"{path}:{line}" in message or f"{path}:{line + 1}" in message, message
+    else:
+        assert f"{path}:{line}:" in message, message
+    for fragment in expected:
+        assert fragment in message, message
+    assert "fix:" in message
+
+
+def test_refused_build_leaves_previous_build_untouched(tmp_path: Path) -> None:
+    data = make_data(tmp_path, "valid")
+    out = tmp_path / "build"
+    first = build(data, ROOT / "ontology", out)
+    before = sorted(p.name for p in out.resolve().iterdir())
+    shutil.copy(FIXTURES / "unknown-unit.yaml", data / "reports" / "mini" / "report.yaml")
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", "--data", str(data), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "unknown unit 'dollars'" in result.stderr
+    assert out.resolve() == first.path
+    assert sorted(p.name for p in out.resolve().iterdir()) == before
+    assert open_build(out).version == first.version
+
+
+def test_validate_cli_reports_problem_and_exit_code(tmp_path: Path) -> None:
+    data = make_data(tmp_path, "dangling-reference")
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "validate", "--data", str(data)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "dangling reference" in result.stdout

@@ -1,0 +1,192 @@
+"""The real report, built end to end: conformance, provenance, exports, CLI and answers from the source."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from kg.build import compile_and_validate
+from kg.config import PROJECT_ROOT
+from kg.export import export
+from kg.publish import Build
+from kg.source import SourceText
+
+SOURCE = PROJECT_ROOT / "data" / "reports" / "shanxi-2022-04-02" / "source.txt"
+PREFIXES = """
+PREFIX kg: <https://w3id.org/cnkg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
+"""
+
+
+@pytest.fixture(scope="module")
+def store(built: Build) -> pyoxigraph.Store:
+    memory = pyoxigraph.Store()
+    memory.bulk_load(path=str(built.dataset_path), format=pyoxigraph.RdfFormat.N_QUADS)
+    return memory
+
+
+def rows(store: pyoxigraph.Store, query: str) -> list[dict[str, str]]:
+    solutions = store.query(PREFIXES + query, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    return [{n: (t.value if t is not None else None) for n, t in zip(names, s, strict=True)} for s in solutions]
+
+
+def test_real_data_conforms_to_shapes() -> None:
+    _, result = compile_and_validate(PROJECT_ROOT / "data", PROJECT_ROOT / "ontology")
+    assert result.conforms, result.text()
+
+
+def test_every_quote_is_the_text_at_its_offsets(store: pyoxigraph.Store) -> None:
+    text = SourceText.read(SOURCE).text
+    found = rows(
+        store,
+        """SELECT ?exact ?start ?end ?s0 ?s1 WHERE {
+             ?e a kg:Quote ; oa:hasSelector ?q , ?p ; kg:sentenceStart ?s0 ; kg:sentenceEnd ?s1 .
+             ?q a oa:TextQuoteSelector ; oa:exact ?exact .
+             ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }""",
+    )
+    assert len(found) > 100
+    for row in found:
+        start, end = int(row["start"]), int(row["end"])
+        assert text[start:end] == row["exact"]
+        assert int(row["s0"]) <= start <= end <= int(row["s1"])
+
+
+def test_every_entity_and_fact_has_evidence(store: pyoxigraph.Store) -> None:
+    missing = rows(
+        store,
+        """SELECT ?s WHERE {
+             VALUES ?class { kg:Agency kg:Official org:Post kg:PolicyDocument kg:Program kg:Indicator qb:Observation kg:Report }
+             ?s a ?class FILTER NOT EXISTS { ?s prov:wasDerivedFrom/a kg:Quote } }""",
+    )
+    assert missing == []
+
+
+def test_every_entity_has_chinese_and_english_labels(store: pyoxigraph.Store) -> None:
+    missing = rows(
+        store,
+        """SELECT ?s ?lang WHERE {
+             VALUES ?class { kg:Agency kg:Official org:Post kg:PolicyDocument kg:Program kg:Indicator qb:Observation }
+             VALUES ?lang { "zh" "en" }
+             ?s a ?class FILTER NOT EXISTS { ?s skos:prefLabel ?l FILTER (LANG(?l) = ?lang) } }""",
+    )
+    assert missing == []
+
+
+def test_posts_of_liu_zhijie(store: pyoxigraph.Store) -> None:
+    posts = rows(
+        store,
+        """SELECT ?post ?agency WHERE {
+             ?p a kg:Official ; skos:prefLabel "刘志杰"@zh ; org:holds ?x .
+             ?x skos:prefLabel ?post FILTER (LANG(?post) = "zh")
+             ?x org:postIn/skos:prefLabel ?agency FILTER (LANG(?agency) = "zh") }""",
+    )
+    names = sorted(r["post"] for r in posts)
+    assert len(names) == 3, names
+    assert any("农办主任" in n for n in names)
+    assert any("党组书记" in n for n in names)
+    assert any(n.endswith("厅长") for n in names)
+    assert {r["agency"] for r in posts} >= {"中共山西省委农村工作领导小组办公室", "山西省农业农村厅"}
+
+
+def test_rural_income_2021_and_its_growth(store: pyoxigraph.Store) -> None:
+    found = rows(
+        store,
+        """SELECT ?type ?value ?unit ?written WHERE {
+             ?i skos:prefLabel "农村居民人均可支配收入"@zh .
+             ?f kg:indicator ?i ; kg:refArea <https://w3id.org/cnkg/id/region/shanxi> ;
+                kg:refPeriod <https://w3id.org/cnkg/id/period/2021> ; kg:valueType ?type ;
+                sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ; kg:asWritten ?written }""",
+    )
+    by_type = {r["type"].rsplit("/", 1)[-1]: r for r in found}
+    assert Decimal(by_type["actual"]["value"]) == Decimal("15308")
+    assert by_type["actual"]["unit"].endswith("/unit/yuan")
+    assert Decimal(by_type["change"]["value"]) == Decimal("10.3")
+    assert by_type["change"]["unit"].endswith("/unit/percent")
+
+
+def test_every_2022_target_has_a_unit_and_a_value(store: pyoxigraph.Store) -> None:
+    targets = rows(
+        store,
+        """SELECT ?f ?value ?unit ?written WHERE {
+             ?f kg:valueType <https://w3id.org/cnkg/id/value-type/target> ;
+                kg:refPeriod <https://w3id.org/cnkg/id/period/2022> .
+             OPTIONAL { ?f sdmx-measure:obsValue ?value } OPTIONAL { ?f sdmx-attribute:unitMeasure ?unit }
+             OPTIONAL { ?f kg:asWritten ?written } }""",
+    )
+    assert len(targets) >= 8
+    assert all(r["value"] and r["unit"] and r["written"] for r in targets)
+    written = {r["written"] for r in targets}
+    assert {"10万亩", "100个"} <= written
+
+
+def test_amounts_are_normalised(store: pyoxigraph.Store) -> None:
+    found = rows(
+        store,
+        """SELECT ?written ?value ?mult WHERE { ?f kg:asWritten ?written ; sdmx-measure:obsValue ?value ;
+             sdmx-attribute:unitMult ?mult FILTER (?written IN ("1286.87亿元", "7.6万", "27万亩")) }""",
+    )
+    values = {r["written"]: (Decimal(r["value"]), int(r["mult"])) for r in found}
+    assert values["1286.87亿元"] == (Decimal("128687000000"), 8)
+    assert values["7.6万"] == (Decimal("76000"), 4)
+    assert values["27万亩"] == (Decimal("270000"), 4)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "trig"])
+def test_exports_round_trip(built: Build, fmt: str, tmp_path: Path) -> None:
+    reference = Dataset()
+    reference.parse(built.dataset_path, format="nquads")
+    data = export(built, fmt, PROJECT_ROOT / "queries")
+    if fmt in ("turtle", "nt"):
+        parsed = Graph().parse(data=data, format={"turtle": "turtle", "nt": "nt"}[fmt])
+        union = Graph()
+        for graph in reference.graphs():
+            union += graph
+        assert isomorphic(parsed, union)
+    else:
+        parsed_ds = Dataset()
+        parsed_ds.parse(data=data, format={"jsonld": "json-ld", "trig": "trig"}[fmt])
+        for graph in reference.graphs():
+            if len(graph):
+                assert isomorphic(parsed_ds.graph(graph.identifier), graph), graph.identifier
+
+
+def test_csv_export_has_one_row_per_fact(built: Build, store: pyoxigraph.Store) -> None:
+    text = export(built, "csv", PROJECT_ROOT / "queries").decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    header = lines[0].split(",")
+    assert header[:3] == ["report", "fact", "indicator_zh"]
+    facts = rows(store, "SELECT (COUNT(?f) AS ?n) WHERE { ?f a qb:Observation }")
+    assert len(lines) - 1 == int(facts[0]["n"])
+    assert any("15308元" in line and "15308" in line for line in lines)
+
+
+def test_cli_build_validate_export(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    kg = [sys.executable, "-m", "kg.cli"]
+    built = subprocess.run([*kg, "build", "--out", str(out)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert "compiling report" in built.stderr  # progress is shown
+    valid = subprocess.run([*kg, "validate"], capture_output=True, text=True)
+    assert valid.returncode == 0 and "conforms" in valid.stdout
+    target = tmp_path / "x.nt"
+    exported = subprocess.run(
+        [*kg, "export", "--build", str(out), "--format", "nt", "-o", str(target)], capture_output=True, text=True
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert len(Graph().parse(target, format="nt")) > 1000
+    to_stdout = subprocess.run([*kg, "export", "--build", str(out), "--format", "turtle", "-o", "-"], capture_output=True)
+    assert to_stdout.stdout.startswith(b"@prefix")
