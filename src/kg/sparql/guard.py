@@ -31,11 +31,14 @@ def _keyword(*words: str) -> re.Pattern[str]:
 UPDATE_KEYWORDS = _keyword("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 SERVICE_KEYWORD = _keyword("SERVICE")
 FORM_KEYWORD = _keyword("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+FROM_KEYWORD = _keyword("FROM")
 
 
 @dataclass(frozen=True)
 class QueryInfo:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    # FROM / FROM NAMED name the dataset; they only ever name graphs already in the store.
+    has_dataset_clause: bool = False
 
     @property
     def is_graph(self) -> bool:
@@ -66,4 +69,4 @@ def inspect(query: str) -> QueryInfo:
     form = FORM_KEYWORD.search(bones)
     if form is None:
         raise QueryRefused(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return QueryInfo(form.group().upper())
+    return QueryInfo(form.group().upper(), bool(FROM_KEYWORD.search(bones)))

@@ -124,8 +124,10 @@ def _result_response(result: QueryResult, etag: str) -> Response:
     return response
 
 
-@blueprint.route("/sparql", methods=["GET", "POST"])
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)
 def endpoint() -> Response:
+    if request.method == "OPTIONS":  # CORS preflight; the headers are added by cors()
+        return Response(status=204)
     query, default_graphs, named_graphs = _read_request()
     if query is None:
         if request.method == "GET" and request.accept_mimetypes.accept_html and not request.args:
@@ -137,20 +139,18 @@ def endpoint() -> Response:
         raise QueryRefused(400, "the query is empty")
     info = inspect(query)
     media_type = _choose_type(info.is_graph)
-    result, etag = answer(QueryRequest(query, media_type, tuple(default_graphs), tuple(named_graphs)))
+    request_ = QueryRequest(
+        query, media_type, tuple(default_graphs), tuple(named_graphs), union_default_graph=not info.has_dataset_clause
+    )
+    result, etag = answer(request_)
     return _result_response(result, etag)
 
 
-@blueprint.route("/sparql", methods=["PUT", "DELETE", "PATCH"])
+@blueprint.route("/sparql", methods=["PUT", "DELETE", "PATCH"], provide_automatic_options=False)
 def refuse_write() -> Response:
     response = error_response(405, "this endpoint is read-only: use GET or POST with a SPARQL query")
     response.headers["Allow"] = "GET, POST, OPTIONS"
     return response
-
-
-@blueprint.route("/sparql", methods=["OPTIONS"])
-def preflight() -> Response:
-    return Response(status=204)
 
 
 @blueprint.after_app_request
@@ -189,8 +189,9 @@ def service_description() -> Response:
     graph.add((service, SD.endpoint, endpoint_iri))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for media_type in formats.RESULT_TYPES + formats.GRAPH_TYPES:
-        graph.add((service, SD.resultFormat, Literal(media_type)))
+    for format_name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                        "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        graph.add((service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/" + format_name)))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))

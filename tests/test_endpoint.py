@@ -1,0 +1,369 @@
+"""The SPARQL 1.1 Protocol endpoint: conformance, content negotiation and the read-only safety rules.
+
+Every safety test fails if its protection is removed: the SERVICE and FROM tests watch a real
+listener on 127.0.0.1 for connections, the update tests count the triples before and after.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from kg.config import Settings
+from kg.web import create_app
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 5"
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/cnkg/ontology#Agency> ; ?p ?o }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+UNITS_GRAPH = "https://w3id.org/cnkg/graph/vocabulary/units"
+REGIONS_GRAPH = "https://w3id.org/cnkg/graph/vocabulary/regions"
+
+
+def count(client, **params: str) -> int:  # type: ignore[no-untyped-def]
+    response = client.get("/sparql", query_string={"query": COUNT, **params}, headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.data
+    return int(response.json["results"]["bindings"][0]["n"]["value"])
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection attempt."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture()
+def listener() -> Iterator[Listener]:
+    watcher = Listener()
+    yield watcher
+    watcher.close()
+
+
+# ---------------------------------------------------------------- protocol
+
+
+def test_get_post_form_and_post_direct_agree(client) -> None:  # type: ignore[no-untyped-def]
+    headers = {"Accept": "application/sparql-results+json"}
+    by_get = client.get("/sparql", query_string={"query": LABELS}, headers=headers)
+    by_form = client.post("/sparql", data={"query": LABELS}, headers=headers)
+    by_body = client.post("/sparql", data=LABELS.encode(), content_type="application/sparql-query", headers=headers)
+    assert by_get.status_code == by_form.status_code == by_body.status_code == 200
+    assert by_get.json == by_form.json == by_body.json
+    assert len(by_get.json["results"]["bindings"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("text/*;q=0.9, */*;q=0.1", "text/csv"),
+        ("*/*", "application/sparql-results+json"),
+    ],
+)
+def test_select_content_negotiation(client, accept: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/sparql", query_string={"query": LABELS}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == expected
+    body = response.data.decode()
+    if expected == "text/csv":
+        assert next(csv.reader(io.StringIO(body))) == ["s", "label"]
+    elif expected == "text/tab-separated-values":
+        assert body.splitlines()[0] == "?s\t?label"
+    elif expected.endswith("xml"):
+        assert "<sparql" in body and '<variable name="s"/>' in body
+
+
+def test_ask_in_every_result_format(client) -> None:  # type: ignore[no-untyped-def]
+    query = "ASK { ?s a <https://w3id.org/cnkg/ontology#Official> }"
+    assert client.get("/sparql", query_string={"query": query}).json["boolean"] is True
+    xml = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+xml"})
+    assert b"<boolean>true</boolean>" in xml.data
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected", "rdflib_format"),
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ],
+)
+def test_construct_formats(client, accept: str, expected: str, rdflib_format: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == expected
+    graph = Graph().parse(data=response.data, format=rdflib_format)
+    assert len(graph) > 20
+
+
+def test_format_parameter_overrides_accept(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/sparql", query_string={"query": LABELS, "format": "csv"}, headers={"Accept": "application/json"})
+    assert response.mimetype == "text/csv"
+
+
+def test_406_when_format_cannot_be_produced(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/sparql", query_string={"query": LABELS}, headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": "text/csv"}).status_code == 406
+    assert client.get("/sparql", query_string={"query": LABELS, "format": "turtle"}).status_code == 406
+
+
+def test_syntax_error_is_400_with_the_parser_message(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p }"}, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert "SPARQL syntax error" in response.json["error"]
+    assert "Traceback" not in response.data.decode()
+
+
+def test_two_query_parameters_are_400(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/sparql?query=" + urllib.parse.quote(COUNT) + "&query=" + urllib.parse.quote(LABELS))
+    assert response.status_code == 400
+
+
+def test_post_without_usable_content_type_is_400(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.post("/sparql", data=COUNT.encode(), content_type="text/plain").status_code == 400
+    assert client.post("/sparql", data=COUNT.encode(), content_type="").status_code == 400
+
+
+def test_put_is_refused(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.put("/sparql", data="x")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_default_graph_uri_and_named_graph_uri(client) -> None:  # type: ignore[no-untyped-def]
+    whole = count(client)
+    units = count(client, **{"default-graph-uri": UNITS_GRAPH})
+    assert 0 < units < whole
+    # default-graph-uri overrides FROM in the query
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{REGIONS_GRAPH}> WHERE {{ ?s ?p ?o }}"
+    overridden = client.get("/sparql", query_string={"query": query, "default-graph-uri": UNITS_GRAPH})
+    assert int(overridden.json["results"]["bindings"][0]["n"]["value"]) == units
+    from_only = client.get("/sparql", query_string={"query": query})
+    assert int(from_only.json["results"]["bindings"][0]["n"]["value"]) not in (units, whole)
+    named = client.get(
+        "/sparql",
+        query_string={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": UNITS_GRAPH},
+    )
+    assert [b["g"]["value"] for b in named.json["results"]["bindings"]] == [UNITS_GRAPH]
+
+
+def test_service_description_and_browser_redirect(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.data, format="turtle")
+    service = graph.value(predicate=RDF.type, object=SD.Service)
+    assert service is not None
+    assert graph.value(service, SD.endpoint) is not None
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in set(graph.objects(service, SD.resultFormat))
+    browser = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.status_code == 302 and browser.headers["Location"].endswith("/query")
+
+
+def test_void_description(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/void", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=response.data, format="turtle")
+    assert any("sparqlEndpoint" in str(p) for p in graph.predicates())
+
+
+def test_cors_headers_and_preflight(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/sparql", query_string={"query": COUNT})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options("/sparql", headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 204
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_etag_revalidation_gives_304(client) -> None:  # type: ignore[no-untyped-def]
+    first = client.get("/sparql", query_string={"query": LABELS})
+    etag = first.headers["ETag"]
+    again = client.get("/sparql", query_string={"query": LABELS}, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    other = client.get("/sparql", query_string={"query": COUNT}, headers={"If-None-Match": etag})
+    assert other.status_code == 200
+
+
+# ---------------------------------------------------------------- read-only and safe
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        {"method": "get", "query_string": {"query": "INSERT DATA { <urn:x> <urn:y> <urn:z> }"}},
+        {"method": "get", "query_string": {"update": "INSERT DATA { <urn:x> <urn:y> <urn:z> }"}},
+        {"method": "post", "data": {"update": "DROP ALL"}},
+        {"method": "post", "data": {"query": "CLEAR DEFAULT"}},
+        {"method": "post", "data": b"DELETE WHERE { ?s ?p ?o }", "content_type": "application/sparql-update"},
+        {"method": "post", "data": b"LOAD <http://127.0.0.1:9/x.ttl>", "content_type": "application/sparql-query"},
+    ],
+)
+def test_updates_are_refused_and_nothing_changes(client, attempt: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    before = count(client)
+    method = attempt.pop("method")
+    response = getattr(client, method)("/sparql", **attempt)
+    assert response.status_code in (400, 403)
+    assert "read-only" in response.data.decode() or "syntax" in response.data.decode()
+    assert count(client) == before
+
+
+def test_service_is_refused_before_any_connection(client, listener: Listener) -> None:  # type: ignore[no-untyped-def]
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert "SERVICE" in response.json["error"]
+    silent = client.get("/sparql", query_string={"query": query.replace("SERVICE", "service SILENT", 1)})
+    assert silent.status_code == 400
+    time.sleep(0.3)
+    assert listener.connections == 0
+
+
+def test_keywords_inside_strings_and_iris_are_not_refused(client) -> None:  # type: ignore[no-untyped-def]
+    query = 'SELECT ?service WHERE { BIND("SERVICE INSERT DROP" AS ?service) FILTER (?service != <urn:SERVICE>) }'
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/json"})
+    assert response.status_code == 200
+
+
+def test_from_never_fetches_urls_or_reads_files(client, listener: Listener, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    secret = tmp_path / "secret.ttl"
+    secret.write_text('<urn:a> <urn:b> "TOP-SECRET-MARKER" .\n', encoding="utf-8")
+    for source in (f"file://{secret}", "file:///etc/passwd", f"http://127.0.0.1:{listener.port}/data.ttl"):
+        for clause in (f"FROM <{source}>", f"FROM NAMED <{source}>"):
+            query = f"SELECT * {clause} WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
+            response = client.get("/sparql", query_string={"query": query})
+            body = response.data.decode()
+            assert "TOP-SECRET-MARKER" not in body
+            assert "root:" not in body
+    time.sleep(0.3)
+    assert listener.connections == 0
+
+
+def test_row_cap_truncates_and_says_so(client, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    query = "SELECT * WHERE { ?s ?p ?o . ?x a <https://w3id.org/cnkg/ontology#Agency> }"
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/json"})
+    assert len(response.json["results"]["bindings"]) == settings.max_rows
+    assert "X-KG-Truncated" in response.headers
+
+
+def test_request_body_cap_is_413(client, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (settings.max_body_bytes + 10)
+    response = client.post("/sparql", data=big.encode(), content_type="application/sparql-query")
+    assert response.status_code == 413
+
+
+def test_errors_never_show_a_stack_trace(client) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/sparql?query=SELECT", "/api/entity?iri=not%20an%20iri", "/nowhere", "/id/%00"):
+        response = client.get(path)
+        assert response.status_code >= 400
+        assert "Traceback" not in response.data.decode()
+
+
+def test_runaway_query_is_stopped_while_others_are_answered(build_dir: Path) -> None:
+    app = create_app(Settings(build_dir=build_dir, query_timeout=3.0))
+    try:
+        slow_client, fast_client = app.test_client(), app.test_client()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            runaway = pool.submit(slow_client.get, "/sparql", query_string={"query": RUNAWAY})
+            time.sleep(0.3)
+            quick = fast_client.get("/sparql", query_string={"query": LABELS})
+            assert quick.status_code == 200
+            assert not runaway.done(), "the simple query should be answered while the runaway still runs"
+            stopped = runaway.result(timeout=30)
+        assert stopped.status_code == 504
+        assert "time limit" in stopped.json["error"]
+        # The pool recovers: the next query is answered.
+        assert fast_client.get("/sparql", query_string={"query": LABELS}).status_code == 200
+    finally:
+        app.extensions["kg.store"].close()
+
+
+# ---------------------------------------------------------------- real clients over HTTP
+
+
+def test_sparqlwrapper_select_ask_construct(live_server) -> None:  # type: ignore[no-untyped-def]
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+    wrapper = SPARQLWrapper(live_server.url + "/sparql")
+    wrapper.setReturnFormat(JSON)
+    wrapper.setQuery(
+        'SELECT ?p WHERE { ?person <http://www.w3.org/2004/02/skos/core#prefLabel> "刘志杰"@zh ; '
+        "<http://www.w3.org/ns/org#holds> ?p }"
+    )
+    posts = wrapper.queryAndConvert()["results"]["bindings"]
+    assert len(posts) >= 1
+    wrapper.setQuery("ASK { ?s a <https://w3id.org/cnkg/ontology#Report> }")
+    assert wrapper.queryAndConvert()["boolean"] is True
+    wrapper.setQuery(CONSTRUCT)
+    wrapper.setReturnFormat(TURTLE)
+    graph = Graph().parse(data=wrapper.queryAndConvert(), format="turtle")
+    assert len(graph) > 20
+    wrapper.setMethod("POST")
+    wrapper.setReturnFormat(JSON)
+    wrapper.setQuery(LABELS)
+    assert len(wrapper.queryAndConvert()["results"]["bindings"]) == 5
+
+
+def test_rdflib_sparqlstore(live_server) -> None:  # type: ignore[no-untyped-def]
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(live_server.url + "/sparql", returnFormat="json")
+    graph = Graph(store=store)
+    rows = list(graph.query("SELECT ?s WHERE { ?s a <https://w3id.org/cnkg/ontology#Agency> }"))
+    assert len(rows) >= 4
+    assert len(list(graph.triples((None, None, None)))) > 0
+    store.close()
+
+
+def test_live_server_refuses_update_and_service(live_server, listener: Listener) -> None:  # type: ignore[no-untyped-def]
+    data = urllib.parse.urlencode({"update": "DROP ALL"}).encode()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(live_server.url + "/sparql", data=data), timeout=10)
+    assert refused.value.code == 403
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}"
+    with pytest.raises(urllib.error.HTTPError) as bad:
+        urllib.request.urlopen(live_server.url + "/sparql?" + urllib.parse.urlencode({"query": query}), timeout=10)
+    assert bad.value.code == 400
+    assert "SERVICE" in json.loads(bad.value.read())["error"]
+    assert listener.connections == 0
