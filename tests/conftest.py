@@ -113,3 +113,69 @@ def live_server(build_dir: Path) -> Iterator[LiveServer]:
     server = start_server(build_dir, "--timeout", "5")
     yield server
     server.stop()
+
+
+class OxigraphServer:
+    """`oxigraph serve` (PyPI package oxigraph) on 127.0.0.1: the external store of the tests."""
+
+    def __init__(self, location: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("oxigraph")),
+                "serve",
+                "--location",
+                str(location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.wait()
+
+    @property
+    def query_url(self) -> str:
+        return self.base + "/query"
+
+    @property
+    def store_url(self) -> str:
+        return self.base + "/store"
+
+    def wait(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise TimeoutError("oxigraph serve did not start")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, built: Build) -> Iterator[OxigraphServer]:
+    from kg.store.graph_store import publish_build
+
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db")
+    publish_build(built, server.store_url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def remote_app(oxigraph_server: OxigraphServer, settings: Settings) -> Iterator[object]:
+    from dataclasses import replace
+
+    from kg.web import create_app
+
+    application = create_app(replace(settings, store=oxigraph_server.query_url))
+    yield application
+    application.extensions["kg.store"].close()

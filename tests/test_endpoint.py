@@ -70,6 +70,13 @@ class Listener:
         self.sock.close()
 
 
+@pytest.fixture(params=["embedded", "oxigraph-serve"])
+def client(request):  # type: ignore[no-untyped-def]
+    """Every endpoint test runs against the embedded store and against a real `oxigraph serve`."""
+    app = request.getfixturevalue("app" if request.param == "embedded" else "remote_app")
+    return app.test_client()
+
+
 @pytest.fixture()
 def listener() -> Iterator[Listener]:
     watcher = Listener()
@@ -242,8 +249,9 @@ def test_etag_revalidation_gives_304(client) -> None:  # type: ignore[no-untyped
 )
 def test_updates_are_refused_and_nothing_changes(client, attempt: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
     before = count(client)
-    method = attempt.pop("method")
-    response = getattr(client, method)("/sparql", **attempt)
+    options = dict(attempt)
+    method = options.pop("method")
+    response = getattr(client, method)("/sparql", **options)
     assert response.status_code in (400, 403)
     assert "read-only" in response.data.decode() or "syntax" in response.data.decode()
     assert count(client) == before

@@ -120,6 +120,19 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return serve(settings)
 
 
+def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.publish import BuildError, open_build
+    from kg.store.graph_store import PublishError, publish_build
+
+    try:
+        count = publish_build(open_build(settings.build_dir), args.to, progress_printer())
+    except (BuildError, PublishError) as problem:
+        print(f"publish failed: {problem}", file=sys.stderr)
+        return 1
+    print(f"published {count} graphs to {args.to}")
+    return 0
+
+
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     from kg.draft import draft_report
 
@@ -159,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--store", help="'embedded' (default) or the URL of an external SPARQL server")
     serve.add_argument("--timeout", type=float, help="seconds before a query is stopped (default 30)")
 
+    publish = commands.add_parser("publish", help="replace each named graph on an external store (Graph Store PUT)")
+    publish.add_argument("--build", type=Path, help="build directory (default build/)")
+    publish.add_argument("--to", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+
     draft = commands.add_parser("draft", help="draft the curated data file of a new report from its text")
     draft.add_argument("report", help="the report text (UTF-8)")
     draft.add_argument("-o", "--output", help="output YAML file (default: standard output)")
@@ -181,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "query": cmd_query,
         "serve": cmd_serve,
         "draft": cmd_draft,
+        "publish": cmd_publish,
     }[args.command]
     return handler(args, settings)
 

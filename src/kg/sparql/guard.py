@@ -32,6 +32,7 @@ UPDATE_KEYWORDS = _keyword("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP"
 SERVICE_KEYWORD = _keyword("SERVICE")
 FORM_KEYWORD = _keyword("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 FROM_KEYWORD = _keyword("FROM")
+FROM_CLAUSE = re.compile(r"(?<![\w:?$@\-.])FROM\s+(NAMED\s+)?<([^<>\"{}|^`\\\x00-\x20]*)>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class QueryInfo:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     # FROM / FROM NAMED name the dataset; they only ever name graphs already in the store.
     has_dataset_clause: bool = False
+    from_graphs: tuple[str, ...] = ()
+    from_named_graphs: tuple[str, ...] = ()
 
     @property
     def is_graph(self) -> bool:
@@ -69,4 +72,8 @@ def inspect(query: str) -> QueryInfo:
     form = FORM_KEYWORD.search(bones)
     if form is None:
         raise QueryRefused(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return QueryInfo(form.group().upper(), bool(FROM_KEYWORD.search(bones)))
+    default, named = [], []
+    for clause in FROM_CLAUSE.finditer(query):
+        if bones[clause.start() : clause.start() + 4].upper() == "FROM":  # not inside a string
+            (named if clause.group(1) else default).append(clause.group(2))
+    return QueryInfo(form.group().upper(), bool(FROM_KEYWORD.search(bones)), tuple(default), tuple(named))

@@ -1,0 +1,151 @@
+"""An external SPARQL 1.1 server as the store (Oxigraph server, Apache Jena Fuseki, Virtuoso …).
+
+Queries are forwarded with SPARQLWrapper after the same safety guard as the embedded store
+(``kg.sparql.guard``): no update, no SERVICE, FROM only naming graphs of the server. The server
+must expose the union of its graphs as the default graph (``oxigraph serve --union-default-graph``,
+Fuseki ``tdb2:unionDefaultGraph true``; Virtuoso does by default).
+
+The build version published by ``kg publish`` lives in the graph ``<base>graph/build``; caches in
+the web layer are keyed by it, so a new publish invalidates them.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from dataclasses import replace
+import urllib.error
+from typing import Any
+
+from SPARQLWrapper import POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, SPARQLWrapperException
+
+from kg.config import Settings
+from kg.namespaces import GRAPH, ID, KG
+from kg.sparql import formats
+from kg.sparql.guard import inspect
+from kg.store.base import QueryRefused, QueryRequest, QueryResult
+
+BUILD_GRAPH = str(GRAPH["build"])
+BUILD_NODE = str(ID["build"])
+VERSION_TTL_SECONDS = 2.0
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+class RemoteStore:
+    def __init__(self, url: str, settings: Settings):
+        self.url = url
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._version: tuple[float, str] | None = None
+        self._description: tuple[str, dict[str, object]] | None = None
+        self.version()  # fail fast, with a clear message, when the server is not there
+
+    def _wrapper(self, request: QueryRequest) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.url, agent="kg (CNKG endpoint)")
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod("postdirectly")
+        wrapper.setQuery(request.sparql)
+        wrapper.setTimeout(int(max(1, self.settings.query_timeout)))
+        wrapper.setOnlyConneg(True)
+        wrapper.addCustomHttpHeader("Accept", request.media_type)
+        for graph in request.default_graphs:
+            wrapper.addDefaultGraph(graph)
+        for graph in request.named_graphs:
+            wrapper.addNamedGraph(graph)
+        return wrapper
+
+    def execute(self, request: QueryRequest) -> QueryResult:
+        info = inspect(request.sparql)
+        if info.has_dataset_clause and not (request.default_graphs or request.named_graphs):
+            # A union-default-graph server may let its union win over FROM; naming the same graphs
+            # as protocol parameters gives FROM its standard meaning everywhere.
+            request = replace(request, default_graphs=info.from_graphs, named_graphs=info.from_named_graphs)
+        wrapper = self._wrapper(request)
+        try:
+            response = wrapper.query().response
+            body = response.read(MAX_RESPONSE_BYTES + 1)
+        except QueryBadFormed as error:
+            raise QueryRefused(400, f"SPARQL syntax error (reported by the store): {_detail(error)}") from None
+        except EndPointNotFound:
+            raise QueryRefused(503, f"the SPARQL server at {self.url} has no endpoint there; check --store") from None
+        except (EndPointInternalError, SPARQLWrapperException) as error:
+            raise QueryRefused(502, f"the SPARQL server at {self.url} failed: {_detail(error)}") from None
+        except (TimeoutError, socket.timeout):
+            raise QueryRefused(
+                504, f"the query was stopped after the {self.settings.query_timeout:g} s time limit"
+            ) from None
+        except (urllib.error.URLError, ConnectionError, OSError) as error:
+            raise QueryRefused(
+                503,
+                f"the SPARQL server at {self.url} is not reachable ({getattr(error, 'reason', error)}); "
+                "service resumes when it is back",
+            ) from None
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise QueryRefused(413, "the result is too large; add a LIMIT")
+        return _cap(body, request.media_type, self.settings.max_rows)
+
+    def version(self) -> str:
+        now = time.monotonic()
+        with self._lock:
+            if self._version and now - self._version[0] < VERSION_TTL_SECONDS:
+                return self._version[1]
+        query = f"SELECT ?v WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_NODE}> <{KG.buildVersion}> ?v }} }}"
+        result = self.execute(QueryRequest(query, formats.JSON))
+        bindings = json.loads(result.body)["results"]["bindings"]
+        version = bindings[0]["v"]["value"] if bindings else "unpublished"
+        with self._lock:
+            self._version = (now, version)
+        return version
+
+    def describe(self) -> dict[str, object]:
+        version = self.version()
+        if self._description and self._description[0] == version:
+            return self._description[1]
+        graphs = json.loads(
+            self.execute(QueryRequest("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", formats.JSON)).body
+        )["results"]["bindings"]
+        count = json.loads(
+            self.execute(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", formats.JSON)).body
+        )["results"]["bindings"]
+        names = sorted(g["g"]["value"] for g in graphs)
+        reports: list[dict[str, Any]] = []
+        for name in names:
+            if "/graph/report/" in name:
+                size = json.loads(
+                    self.execute(
+                        QueryRequest(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}", formats.JSON)
+                    ).body
+                )["results"]["bindings"]
+                reports.append({"id": name.rsplit("/", 1)[-1], "graph": name, "triples": int(size[0]["n"]["value"])})
+        description: dict[str, object] = {
+            "engine": f"remote SPARQL server {self.url}",
+            "version": version,
+            "graphs": names,
+            "quads": int(count[0]["n"]["value"]) if count else 0,
+            "reports": reports,
+        }
+        self._description = (version, description)
+        return description
+
+    def close(self) -> None:
+        return None
+
+
+def _detail(error: Exception) -> str:
+    text = str(error)
+    return text.split("Response:", 1)[-1].strip()[:500] or type(error).__name__
+
+
+def _cap(body: bytes, media_type: str, max_rows: int) -> QueryResult:
+    """Apply the row cap to JSON SELECT results (the formats the explorer and most clients use)."""
+    if media_type != formats.JSON:
+        return QueryResult(body, media_type)
+    data = json.loads(body)
+    bindings = data.get("results", {}).get("bindings")
+    if bindings is None or len(bindings) <= max_rows:
+        return QueryResult(body, media_type)
+    data["results"]["bindings"] = bindings[:max_rows]
+    return QueryResult(json.dumps(data, ensure_ascii=False).encode(), media_type, truncated=True)
