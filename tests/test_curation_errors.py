@@ -54,7 +54,11 @@ def test_valid_fixture_builds(tmp_path: Path) -> None:
         ("malformed-yaml", "title: {zh", ["malformed YAML", "fix the YAML syntax"]),
         ("unknown-field", "unti:", ["unknown field 'unti'", "did you mean 'unit'"]),
         ("duplicate-id", "- id: wang-ming", ["duplicate id 'wang-ming'", "ids are unique"]),
-        ("dangling-reference", "parent: test-govermnent", ["dangling reference", "'test-govermnent'", "test-government"]),
+        (
+            "dangling-reference",
+            "parent: test-govermnent",
+            ["dangling reference", "'test-govermnent'", "test-government"],
+        ),
         ("unknown-unit", "unit: dollars", ["unknown unit 'dollars'", "yuan", "units.ttl"]),
         ("quote-not-found", "quote: 达到16500元", ["is not in", "closest passage is '达到16000元'"]),
         ("ambiguous-quote", "quote: 农业农村厅", ["occurs 3 times", "occurrence: N"]),

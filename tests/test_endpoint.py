@@ -148,7 +148,9 @@ def test_construct_formats(client, accept: str, expected: str, rdflib_format: st
 
 
 def test_format_parameter_overrides_accept(client) -> None:  # type: ignore[no-untyped-def]
-    response = client.get("/sparql", query_string={"query": LABELS, "format": "csv"}, headers={"Accept": "application/json"})
+    response = client.get(
+        "/sparql", query_string={"query": LABELS, "format": "csv"}, headers={"Accept": "application/json"}
+    )
     assert response.mimetype == "text/csv"
 
 
@@ -159,7 +161,9 @@ def test_406_when_format_cannot_be_produced(client) -> None:  # type: ignore[no-
 
 
 def test_syntax_error_is_400_with_the_parser_message(client) -> None:  # type: ignore[no-untyped-def]
-    response = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p }"}, headers={"Accept": "application/json"})
+    response = client.get(
+        "/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p }"}, headers={"Accept": "application/json"}
+    )
     assert response.status_code == 400
     assert "SPARQL syntax error" in response.json["error"]
     assert "Traceback" not in response.data.decode()
@@ -219,7 +223,9 @@ def test_void_description(client) -> None:  # type: ignore[no-untyped-def]
 def test_cors_headers_and_preflight(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/sparql", query_string={"query": COUNT})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    preflight = client.options("/sparql", headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/sparql", headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 204
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
 

@@ -69,7 +69,8 @@ def test_every_entity_and_fact_has_evidence(store: pyoxigraph.Store) -> None:
     missing = rows(
         store,
         """SELECT ?s WHERE {
-             VALUES ?class { kg:Agency kg:Official org:Post kg:PolicyDocument kg:Program kg:Indicator qb:Observation kg:Report }
+             VALUES ?class { kg:Agency kg:Official org:Post kg:PolicyDocument kg:Program kg:Indicator
+                             qb:Observation kg:Report }
              ?s a ?class FILTER NOT EXISTS { ?s prov:wasDerivedFrom/a kg:Quote } }""",
     )
     assert missing == []
@@ -188,5 +189,7 @@ def test_cli_build_validate_export(tmp_path: Path) -> None:
     )
     assert exported.returncode == 0, exported.stderr
     assert len(Graph().parse(target, format="nt")) > 1000
-    to_stdout = subprocess.run([*kg, "export", "--build", str(out), "--format", "turtle", "-o", "-"], capture_output=True)
+    to_stdout = subprocess.run(
+        [*kg, "export", "--build", str(out), "--format", "turtle", "-o", "-"], capture_output=True
+    )
     assert to_stdout.stdout.startswith(b"@prefix")

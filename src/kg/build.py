@@ -1,17 +1,42 @@
-"""The pipeline in one call: compile -> validate -> publish (dataset + bulk-loaded store + manifest)."""
+"""The pipeline in one call: compile -> validate -> publish (dataset + bulk-loaded store + manifest).
+
+Reports are independent (each defines and quotes what it refers to), so they are compiled and
+validated in batches on every core; the cost grows linearly with the number of reports. Only if
+every report conforms is anything published, and then atomically (``kg.publish``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.compile import Compiled, compile_data
+from rdflib import Dataset, Graph
+
+from kg.compile import (
+    Compiled,
+    ReportInfo,
+    Vocabularies,
+    add_graph,
+    compile_data,
+    compile_report,
+    duplicate_report_ids,
+    iter_report_dirs,
+    shared_graphs,
+)
+from kg.curated import CurationError, CurationFailed
+from kg.namespaces import bind_prefixes
 from kg.publish import DATASET, Build, finish, load_store, new_version, sha256
-from kg.validate import ValidationResult, validate_compiled
+from kg.validate import ValidationResult, Violation, load_shapes, report_violations, validate_compiled
 
 Progress = Callable[[str], None]
+# Below this many reports, worker processes cost more than they save.
+PARALLEL_FROM = 8
 
 
 class ValidationFailed(Exception):
@@ -20,24 +45,134 @@ class ValidationFailed(Exception):
         super().__init__(result.text())
 
 
-def compile_and_validate(data_dir: Path, ontology_dir: Path, progress: Progress | None = None) -> tuple[Compiled, ValidationResult]:
+def compile_and_validate(
+    data_dir: Path, ontology_dir: Path, progress: Progress | None = None
+) -> tuple[Compiled, ValidationResult]:
+    """Everything in this process, keeping the whole dataset in memory (``kg validate``, tests)."""
     compiled = compile_data(data_dir, ontology_dir, progress)
     if progress:
         progress(f"validating {len(compiled.reports)} report graph(s) with SHACL")
     return compiled, validate_compiled(compiled, ontology_dir)
 
 
-def build(data_dir: Path, ontology_dir: Path, out: Path, progress: Progress | None = None) -> Build:
+@dataclass
+class BatchResult:
+    reports: list[ReportInfo] = field(default_factory=list)
+    errors: list[CurationError] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+
+
+class _Shared:
+    """What every batch needs, loaded once per worker process."""
+
+    def __init__(self, data_dir: Path, ontology_dir: Path):
+        self.data_dir = data_dir
+        self.ontology, vocabularies = shared_graphs(data_dir, ontology_dir)
+        self.vocabularies = Vocabularies(list(vocabularies.values()))
+        self.context = Graph()
+        for graph in (self.ontology, *vocabularies.values()):
+            self.context += graph
+        self.shapes = load_shapes(ontology_dir)
+        self.graphs = [self.ontology, *vocabularies.values()]
+
+
+_shared: _Shared | None = None
+
+
+def _init_worker(data_dir: Path, ontology_dir: Path) -> None:
+    global _shared
+    _shared = _Shared(data_dir, ontology_dir)
+
+
+def compile_validate_batch(report_dirs: list[Path], part: Path) -> BatchResult:
+    """Compile and validate some reports; write the conforming graphs to ``part`` as N-Quads."""
+    assert _shared is not None, "call _init_worker first"
+    result = BatchResult()
+    batch = bind_prefixes(Dataset())
+    for report_dir in report_dirs:
+        compiled = compile_report(report_dir, _shared.vocabularies, _shared.data_dir)
+        result.errors.extend(compiled.errors)
+        if compiled.info is None or compiled.graph is None or compiled.errors:
+            continue
+        violations = report_violations(compiled.graph, _shared.context, _shared.shapes, compiled.locations)
+        result.violations.extend(violations)
+        result.reports.append(compiled.info)
+        add_graph(batch, compiled.graph)
+    if not result.errors and not result.violations:
+        batch.serialize(destination=part, format="nquads", encoding="utf-8")
+    return result
+
+
+def _batches(items: list[Path], jobs: int) -> list[list[Path]]:
+    size = max(1, min(25, len(items) // (jobs * 4) or 1))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _compile_in_parallel(
+    data_dir: Path, ontology_dir: Path, parts: Path, jobs: int, progress: Progress | None
+) -> BatchResult:
+    report_dirs = list(iter_report_dirs(data_dir))
+    total = BatchResult()
+    if len(report_dirs) < PARALLEL_FROM or jobs == 1:
+        _init_worker(data_dir, ontology_dir)
+        for number, report_dir in enumerate(report_dirs):
+            if progress:
+                progress(f"compiling and validating report {number + 1}/{len(report_dirs)}: {report_dir.name}")
+            _merge(total, compile_validate_batch([report_dir], parts / f"part-{number:06d}.nq"))
+        return total
+    context = multiprocessing.get_context("forkserver")
+    batches = _batches(report_dirs, jobs)
+    done_reports = 0
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(data_dir, ontology_dir)
+    ) as pool:
+        pending = {
+            pool.submit(compile_validate_batch, batch, parts / f"part-{number:06d}.nq"): len(batch)
+            for number, batch in enumerate(batches)
+        }
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done_reports += pending.pop(future)
+                _merge(total, future.result())
+            if progress:
+                progress(f"compiled and validated {done_reports}/{len(report_dirs)} reports on {jobs} cores")
+    return total
+
+
+def _merge(total: BatchResult, part: BatchResult) -> None:
+    total.reports.extend(part.reports)
+    total.errors.extend(part.errors)
+    total.violations.extend(part.violations)
+
+
+def build(
+    data_dir: Path, ontology_dir: Path, out: Path, progress: Progress | None = None, jobs: int | None = None
+) -> Build:
     """Compile and validate; only a conforming dataset is published, atomically, to ``out``."""
-    compiled, result = compile_and_validate(data_dir, ontology_dir, progress)
-    if not result.conforms:
-        raise ValidationFailed(result)
+    jobs = jobs or os.cpu_count() or 1
     version = new_version(out)
     try:
-        if progress:
-            progress(f"writing {len(compiled.dataset):,} quads to {version}")
+        parts = version / "parts"
+        parts.mkdir()
+        result = _compile_in_parallel(data_dir, ontology_dir, parts, jobs, progress)
+        errors = result.errors + duplicate_report_ids(result.reports)
+        if errors:
+            raise CurationFailed(errors)
+        if result.violations:
+            raise ValidationFailed(ValidationResult(False, result.violations))
         dataset_path = version / DATASET
-        compiled.dataset.serialize(destination=dataset_path, format="nquads", encoding="utf-8")
+        if progress:
+            progress(f"writing the dataset of {len(result.reports)} report(s)")
+        shared = Dataset()
+        for graph in _Shared(data_dir, ontology_dir).graphs:
+            add_graph(shared, graph)
+        shared.serialize(destination=dataset_path, format="nquads", encoding="utf-8")
+        with dataset_path.open("ab") as target:
+            for part in sorted(parts.glob("*.nq")):
+                with part.open("rb") as source:
+                    shutil.copyfileobj(source, target)
+        shutil.rmtree(parts)
         if progress:
             progress("bulk-loading the Oxigraph store")
         quads = load_store(version, dataset_path)
@@ -45,9 +180,12 @@ def build(data_dir: Path, ontology_dir: Path, out: Path, progress: Progress | No
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "quads": quads,
             "reports": [
-                {"id": r.id, "graph": str(r.graph), "triples": r.triples} for r in compiled.reports
+                {"id": r.id, "graph": str(r.graph), "triples": r.triples}
+                for r in sorted(result.reports, key=lambda r: r.id)
             ],
-            "graphs": sorted(str(g.identifier) for g in compiled.dataset.graphs() if len(g)),
+            "graphs": sorted(
+                [str(g.identifier) for g in shared.graphs() if len(g)] + [str(r.graph) for r in result.reports]
+            ),
             "files": {DATASET: sha256(dataset_path)},
         }
         return finish(out, version, manifest)

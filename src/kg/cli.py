@@ -65,7 +65,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(failed.errors)} problem(s) in the curated data:\n{failed}")
         return 1
     if args.format == "turtle":
-        sys.stdout.write(result.report_graph.serialize(format="turtle"))
+        sys.stdout.write(result.as_turtle())
     else:
         print(result.text())
     return 0 if result.conforms else 1
@@ -133,6 +133,14 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.synth import synth
+
+    synth(args.reports, args.out, seed=args.seed, progress=progress_printer())
+    print(f"wrote {args.reports} synthetic reports to {args.out}; build them with: kg build --data {args.out}")
+    return 0
+
+
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     from kg.draft import draft_report
 
@@ -176,6 +184,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     publish.add_argument("--build", type=Path, help="build directory (default build/)")
     publish.add_argument("--to", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
 
+    synth = commands.add_parser("synth", help="write N synthetic reports' curated data (scale tests only)")
+    synth.add_argument("--reports", type=int, required=True)
+    synth.add_argument("--out", type=Path, required=True)
+    synth.add_argument("--seed", type=int, default=2022)
+
     draft = commands.add_parser("draft", help="draft the curated data file of a new report from its text")
     draft.add_argument("report", help="the report text (UTF-8)")
     draft.add_argument("-o", "--output", help="output YAML file (default: standard output)")
@@ -185,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings.from_env(
         data_dir=getattr(args, "data", None),
-        build_dir=getattr(args, "out", None) or getattr(args, "build", None),
+        build_dir=(getattr(args, "out", None) if args.command == "build" else None) or getattr(args, "build", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         store=getattr(args, "store", None),
@@ -199,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": cmd_serve,
         "draft": cmd_draft,
         "publish": cmd_publish,
+        "synth": cmd_synth,
     }[args.command]
     return handler(args, settings)
 

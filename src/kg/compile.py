@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, SKOS, XSD
 
 from kg import curated
 from kg.curated import CuratedReport, CurationError, CurationFailed, Item, Location
@@ -127,8 +127,14 @@ def iter_report_dirs(data_dir: Path) -> Iterator[Path]:
     yield from sorted(p for p in (data_dir / "reports").iterdir() if (p / "report.yaml").is_file())
 
 
+def add_graph(dataset: Dataset, graph: Graph) -> None:
+    """Copy ``graph`` into the named graph of ``dataset`` with the same identifier."""
+    target = dataset.graph(graph.identifier)
+    target += graph
+
+
 def load_ontology(ontology_dir: Path) -> Graph:
-    graph = Graph()
+    graph = Graph(identifier=ONTOLOGY_GRAPH)
     graph.parse(ontology_dir / "kg.ttl", format="turtle")
     return graph
 
@@ -142,68 +148,77 @@ def load_vocabularies(data_dir: Path) -> dict[str, Graph]:
     return graphs
 
 
+@dataclass
+class CompiledReport:
+    info: ReportInfo | None
+    graph: Graph | None
+    locations: dict[URIRef, Location]
+    errors: list[CurationError]
+
+
+def compile_report(report_dir: Path, vocabularies: Vocabularies, data_dir: Path) -> CompiledReport:
+    """Compile one report on its own: it must define (and quote) every entity it refers to,
+    which is what lets reports be compiled and validated independently, in parallel."""
+    try:
+        report = curated.load(report_dir / "report.yaml")
+    except CurationFailed as failed:
+        return CompiledReport(None, None, {}, failed.errors)
+    source = SourceText.read(report_dir / str(report.report.get("text", "source.txt")))
+    registry = {section: {item.id: item for item in items} for section, items in report.items.items()}
+    builder = ReportBuilder(report, source, vocabularies, registry, data_dir)
+    graph = builder.build()
+    info = ReportInfo(report.report.id, graph.identifier, report.path, source.path or Path(), len(graph))
+    return CompiledReport(info, graph, builder.locations, builder.errors)
+
+
+def shared_graphs(data_dir: Path, ontology_dir: Path) -> tuple[Graph, dict[str, Graph]]:
+    return load_ontology(ontology_dir), load_vocabularies(data_dir)
+
+
+def duplicate_report_ids(infos: list[ReportInfo]) -> list[CurationError]:
+    seen: dict[str, ReportInfo] = {}
+    errors = []
+    for info in infos:
+        if info.id in seen:
+            errors.append(
+                CurationError(
+                    Location(info.curated_path, 1),
+                    f"report id {info.id!r} is also used by {seen[info.id].curated_path}",
+                    "give each report its own id (its folder name is a good choice)",
+                )
+            )
+        seen.setdefault(info.id, info)
+    return errors
+
+
 def compile_data(
     data_dir: Path,
     ontology_dir: Path,
     progress: Callable[[str], None] | None = None,
 ) -> Compiled:
-    """Compile the ontology, the vocabularies and every report under ``data_dir``."""
+    """Compile the ontology, the vocabularies and every report under ``data_dir``, in this process."""
     dataset = bind_prefixes(Dataset())
-    ontology = dataset.graph(ONTOLOGY_GRAPH)
-    ontology += load_ontology(ontology_dir)
-    vocab_graphs = load_vocabularies(data_dir)
-    for graph in vocab_graphs.values():
-        target = dataset.graph(graph.identifier)
-        target += graph
+    ontology, vocab_graphs = shared_graphs(data_dir, ontology_dir)
+    for graph in (ontology, *vocab_graphs.values()):
+        add_graph(dataset, graph)
     vocabularies = Vocabularies(list(vocab_graphs.values()))
-
-    errors: list[CurationError] = []
-    loaded: list[tuple[CuratedReport, SourceText]] = []
-    for report_dir in iter_report_dirs(data_dir):
-        try:
-            report = curated.load(report_dir / "report.yaml")
-        except CurationFailed as failed:
-            errors.extend(failed.errors)
-            continue
-        loaded.append((report, SourceText.read(report_dir / report.report.get("text", "source.txt"))))
-    registry = _registry(loaded, errors)
-
     compiled = Compiled(dataset=dataset, reports=[])
-    for number, (report, source) in enumerate(loaded, start=1):
+    errors: list[CurationError] = []
+    report_dirs = list(iter_report_dirs(data_dir))
+    for number, report_dir in enumerate(report_dirs, start=1):
         if progress:
-            progress(f"compiling report {number}/{len(loaded)}: {report.report.id}")
-        builder = ReportBuilder(report, source, vocabularies, registry, data_dir)
-        graph = builder.build()
-        errors.extend(builder.errors)
-        target = dataset.graph(graph.identifier)
-        target += graph
-        compiled.locations.update(builder.locations)
-        compiled.reports.append(
-            ReportInfo(report.report.id, graph.identifier, report.path, source.path or Path(), len(graph))
-        )
+            progress(f"compiling report {number}/{len(report_dirs)}: {report_dir.name}")
+        result = compile_report(report_dir, vocabularies, data_dir)
+        errors.extend(result.errors)
+        if result.info is None or result.graph is None:
+            continue
+        add_graph(dataset, result.graph)
+        compiled.locations.update(result.locations)
+        compiled.reports.append(result.info)
+    errors.extend(duplicate_report_ids(compiled.reports))
     if errors:
         raise CurationFailed(errors)
     return compiled
-
-
-def _registry(loaded: list[tuple[CuratedReport, SourceText]], errors: list[CurationError]) -> dict[str, dict[str, Item]]:
-    """Ids of every report by section: the same id in two reports is the same entity."""
-    registry: dict[str, dict[str, Item]] = {}
-    report_ids: dict[str, Item] = {}
-    for report, _ in loaded:
-        if report.report.id in report_ids:
-            errors.append(
-                CurationError(
-                    report.report.at("id"),
-                    f"report id {report.report.id!r} is also used by {report_ids[report.report.id].location.path}",
-                    "give each report its own id (its folder name is a good choice)",
-                )
-            )
-        report_ids[report.report.id] = report.report
-        for section, items in report.items.items():
-            for item in items:
-                registry.setdefault(section, {}).setdefault(item.id, item)
-    return registry
 
 
 def _lang_literals(label: dict[str, Any] | str) -> list[Literal]:
@@ -516,7 +531,8 @@ class ReportBuilder:
             if given is None:
                 self.error(
                     item.at("amount"),
-                    f"cannot normalise amount {amount!r} of fact {item.id!r} with unit {str(unit).rsplit('/', 1)[-1]!r}: {problem}",
+                    f"cannot normalise amount {amount!r} of fact {item.id!r} "
+                    f"with unit {str(unit).rsplit('/', 1)[-1]!r}: {problem}",
                     "check the unit, or give the number explicitly with 'value:' (e.g. 一半 -> value: 50)",
                 )
                 return None
@@ -539,7 +555,9 @@ class ReportBuilder:
         period = str(item.get("period"))
         kind = str(item.get("type"))
         self.add(node, SKOS.prefLabel, Literal(f"{names.get('zh', '')}({period},{kind}):{amount}", lang="zh"))
-        shown = f"{value[0]:,f}".rstrip("0").rstrip(".") if value else amount
+        shown = f"{value[0]:,f}" if value else amount
+        if value and "." in shown:  # strip trailing decimal zeros only, never those of 100 or 1,800,000,000
+            shown = shown.rstrip("0").rstrip(".")
         unit = str(item.get("unit"))
         self.add(node, SKOS.prefLabel, Literal(f"{names.get('en', '')} ({period}, {kind}): {shown} {unit}", lang="en"))
 
@@ -552,17 +570,3 @@ class ReportBuilder:
                     f"not_facts text {text!r} is not in the source",
                     f"copy the exact words; the closest passage is {self.source.nearest(text)!r}",
                 )
-
-
-def entity_locations(compiled: Compiled) -> dict[str, Location]:
-    return {str(node): location for node, location in compiled.locations.items()}
-
-
-def rdfs_label(graph: Graph, node: URIRef) -> str:
-    """A readable name for error messages: the English label, else the IRI."""
-    for label in graph.objects(node, SKOS.prefLabel):
-        if isinstance(label, Literal) and label.language == "en":
-            return str(label)
-    for label in graph.objects(node, RDFS.label):
-        return str(label)
-    return str(node)

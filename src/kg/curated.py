@@ -130,9 +130,7 @@ def _item(section: str, node: CommentedMap, path: Path) -> Item:
     return Item(section, dict(node), Location(path, node.lc.line + 1), fields_at)
 
 
-def _check_fields(
-    item: Item, required: set[str], optional: set[str], errors: list[CurationError]
-) -> None:
+def _check_fields(item: Item, required: set[str], optional: set[str], errors: list[CurationError]) -> None:
     allowed = required | optional
     for name in item.data:
         if name not in allowed:
@@ -242,7 +240,11 @@ def load(path: Path) -> CuratedReport:
         for node in entries:
             if not isinstance(node, CommentedMap):
                 errors.append(
-                    CurationError(Location(path, entries.lc.line + 1), f"an entry of {section} is not a mapping", "write '- id: …'")
+                    CurationError(
+                        Location(path, entries.lc.line + 1),
+                        f"an entry of {section} is not a mapping",
+                        "write '- id: …'",
+                    )
                 )
                 continue
             item = _item(section, node, path)

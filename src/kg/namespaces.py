@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, XSD, NamespaceManager
-from rdflib import Graph, URIRef
 
 BASE = "https://w3id.org/cnkg/"
 KG = Namespace(BASE + "ontology#")

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from kg.compile import Compiled
 from kg.curated import Location
-from kg.namespaces import SH, bind_prefixes
+from kg.namespaces import KG, SH, bind_prefixes
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Violation:
     message: str
     severity: str
     location: Location | None
+    path_iri: URIRef | None = None
 
     def __str__(self) -> str:
         where = str(self.location) if self.location else "(generated node)"
@@ -36,7 +37,26 @@ class Violation:
 class ValidationResult:
     conforms: bool
     violations: list[Violation]
-    report_graph: Graph
+
+    def as_turtle(self) -> str:
+        """The result as a SHACL validation report, each result with where to fix it (kg:curatedAt)."""
+        graph = bind_prefixes(Graph())
+        graph.bind("sh", str(SH))
+        report = BNode()
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(self.conforms)))
+        for violation in self.violations:
+            result = BNode()
+            graph.add((report, SH.result, result))
+            graph.add((result, RDF.type, SH.ValidationResult))
+            graph.add((result, SH.focusNode, violation.focus))
+            graph.add((result, SH.resultMessage, Literal(violation.message)))
+            graph.add((result, SH.resultSeverity, SH[violation.severity]))
+            if violation.path_iri is not None:
+                graph.add((result, SH.resultPath, violation.path_iri))
+            if violation.location is not None:
+                graph.add((result, KG.curatedAt, Literal(str(violation.location))))
+        return graph.serialize(format="turtle")
 
     def text(self) -> str:
         if self.conforms:
@@ -58,6 +78,7 @@ def validate_graph(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
         shacl_graph=shapes,
         inference="none",
         advanced=True,
+        inplace=True,
         allow_warnings=True,
     )
     return bool(conforms), results
@@ -68,41 +89,48 @@ def _label(graph: Graph, node: URIRef) -> str:
     return labels.get("en") or labels.get("zh") or str(node).rsplit("/", 1)[-1]
 
 
+def report_violations(
+    report: Graph, context: Graph, shapes: Graph, locations: dict[URIRef, Location]
+) -> list[Violation]:
+    """Validate one report graph together with ``context`` (the ontology and the vocabularies).
+
+    The ontology goes into the data graph itself: sh:class and sh:targetClass follow
+    rdfs:subClassOf only through triples present there.
+    """
+    data = Graph()
+    data += report
+    data += context
+    conforms, results = validate_graph(data, shapes)
+    if conforms:
+        return []
+    violations = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        severity = results.value(result, SH.resultSeverity)
+        offending = results.value(result, SH.value)
+        violations.append(
+            Violation(
+                focus=focus,
+                focus_label=_label(data, focus),
+                path=data.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else str(path or ""),
+                message=str(results.value(result, SH.resultMessage) or ""),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                location=locations.get(offending) or locations.get(focus),
+                path_iri=path if isinstance(path, URIRef) else None,
+            )
+        )
+    return violations
+
+
 def validate_compiled(compiled: Compiled, ontology_dir: Path) -> ValidationResult:
     shapes = load_shapes(ontology_dir)
-    vocabularies = Graph()
+    context = Graph()
+    context += compiled.ontology
     for graph in compiled.vocabulary_graphs():
-        vocabularies += graph
-    ontology = compiled.ontology
-    combined_results = bind_prefixes(Graph())
+        context += graph
     violations: list[Violation] = []
-    conforms = True
     for report in compiled.reports:
-        data = Graph()
-        data += compiled.dataset.graph(report.graph)
-        data += vocabularies
-        # The ontology goes into the data graph itself: sh:class and sh:targetClass follow
-        # rdfs:subClassOf only through triples present there.
-        data += ontology
-        ok, results = validate_graph(data, shapes)
-        combined_results += results
-        if ok:
-            continue
-        conforms = False
-        for result in results.subjects(RDF.type, SH.ValidationResult):
-            focus = results.value(result, SH.focusNode)
-            path = results.value(result, SH.resultPath)
-            message = results.value(result, SH.resultMessage)
-            severity = results.value(result, SH.resultSeverity)
-            violations.append(
-                Violation(
-                    focus=focus,
-                    focus_label=_label(data, focus),
-                    path=data.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else str(path or ""),
-                    message=str(message or ""),
-                    severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                    location=compiled.locations.get(focus),
-                )
-            )
+        violations.extend(report_violations(compiled.dataset.graph(report.graph), context, shapes, compiled.locations))
     violations.sort(key=lambda v: (str(v.location.path), v.location.line) if v.location else ("~", 0))
-    return ValidationResult(conforms, violations, combined_results)
+    return ValidationResult(not violations, violations)

@@ -148,9 +148,7 @@ def serialize_select(variables: list[str], rows: list[list[object]], media_type:
             {name: _term_json(term) for name, term in zip(variables, row, strict=True) if term is not None}
             for row in rows
         ]
-        return json.dumps(
-            {"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False
-        ).encode()
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
     if media_type == XML:
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
         out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)

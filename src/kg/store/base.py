@@ -37,7 +37,14 @@ class QueryRequest:
 
     def key(self) -> str:
         digest = hashlib.sha256()
-        parts = (self.sparql, self.media_type, str(self.union_default_graph), *self.default_graphs, "|", *self.named_graphs)
+        parts = (
+            self.sparql,
+            self.media_type,
+            str(self.union_default_graph),
+            *self.default_graphs,
+            "|",
+            *self.named_graphs,
+        )
         for part in parts:
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\x00")

@@ -160,7 +160,9 @@ class EmbeddedStore:
             status, payload = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._discard(worker)
-            raise QueryRefused(500, "the query worker died while answering; the query may use too much memory") from None
+            raise QueryRefused(
+                500, "the query worker died while answering; the query may use too much memory"
+            ) from None
         self._release(worker)
         if status == "ok":
             return payload

@@ -12,15 +12,19 @@ the web layer are keyed by it, so a new publish invalidates them.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
-from dataclasses import replace
 import urllib.error
+from dataclasses import replace
 from typing import Any
 
 from SPARQLWrapper import POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, EndPointNotFound, QueryBadFormed, SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    EndPointNotFound,
+    QueryBadFormed,
+    SPARQLWrapperException,
+)
 
 from kg.config import Settings
 from kg.namespaces import GRAPH, ID, KG
@@ -73,7 +77,7 @@ class RemoteStore:
             raise QueryRefused(503, f"the SPARQL server at {self.url} has no endpoint there; check --store") from None
         except (EndPointInternalError, SPARQLWrapperException) as error:
             raise QueryRefused(502, f"the SPARQL server at {self.url} failed: {_detail(error)}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise QueryRefused(
                 504, f"the query was stopped after the {self.settings.query_timeout:g} s time limit"
             ) from None

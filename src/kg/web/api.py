@@ -94,7 +94,12 @@ def search() -> Response:
     ]
     if request.args.get("format") == "csv":
         flat = [
-            {"iri": r["iri"], "label_zh": r["label"].get("zh", ""), "label_en": r["label"].get("en", ""), "type": r["type"]}
+            {
+                "iri": r["iri"],
+                "label_zh": r["label"].get("zh", ""),
+                "label_en": r["label"].get("en", ""),
+                "type": r["type"],
+            }
             for r in results
         ]
         return _as_csv(flat, ["iri", "label_zh", "label_en", "type"])
@@ -175,7 +180,12 @@ def entity_json(iri: str) -> dict[str, Any] | None:
         if predicate == RDF_TYPE and direction == "out":
             types.append({"iri": obj["value"], "label": labels.get(obj["value"], {})})
         properties.append(
-            {"predicate": predicate, "predicate_label": labels.get(predicate, {}), "direction": direction, "value": item}
+            {
+                "predicate": predicate,
+                "predicate_label": labels.get(predicate, {}),
+                "direction": direction,
+                "value": item,
+            }
         )
     return {
         "iri": iri,
@@ -252,7 +262,11 @@ def fact_values(iris: set[str]) -> dict[str, dict[str, Any]]:
                  sdmx-attribute:unitMeasure/skos:prefLabel ?unit FILTER (LANG(?unit) = "en") }}""",
     )
     return {
-        row["s"]["value"]: {"value": float(row["value"]["value"]), "as_written": row["written"]["value"], "unit": row["unit"]["value"]}
+        row["s"]["value"]: {
+            "value": float(row["value"]["value"]),
+            "as_written": row["written"]["value"],
+            "unit": row["unit"]["value"],
+        }
         for row in rows
     }
 
@@ -268,7 +282,12 @@ def reports() -> Response:
     for row in rows:
         grouped[row["report"]["value"]].append(row)
     result = [
-        {"iri": iri, "id": iri.rsplit("/", 1)[-1], "title": bilingual(group, "title"), "issued": value(group[0], "issued")}
+        {
+            "iri": iri,
+            "id": iri.rsplit("/", 1)[-1],
+            "title": bilingual(group, "title"),
+            "issued": value(group[0], "issued"),
+        }
         for iri, group in grouped.items()
     ]
     return jsonify(reports=result)
@@ -314,7 +333,9 @@ def report(report_id: str) -> Response:
                 types[subject].append(row["type"]["value"])
         for subject, span in spans.items():
             span["type"] = _main_type(types[subject])
-        title_rows = select(get_store(), f"SELECT ?title ?issued WHERE {{ {iri_term(iri)} dct:title ?title ; dct:issued ?issued }}")
+        title_rows = select(
+            get_store(), f"SELECT ?title ?issued WHERE {{ {iri_term(iri)} dct:title ?title ; dct:issued ?issued }}"
+        )
         highlights = sorted(spans.values(), key=lambda s: (s["start"], -s["end"]))
         return {
             "iri": iri,
@@ -332,9 +353,26 @@ def report(report_id: str) -> Response:
 
 
 FACT_COLUMNS = [
-    "fact", "report", "indicator", "indicator_zh", "indicator_en", "value_type", "value", "unit", "unit_zh",
-    "unit_en", "as_written", "qualifier_en", "period", "period_en", "region_en", "agency", "agency_en", "quote",
-    "start", "end",
+    "fact",
+    "report",
+    "indicator",
+    "indicator_zh",
+    "indicator_en",
+    "value_type",
+    "value",
+    "unit",
+    "unit_zh",
+    "unit_en",
+    "as_written",
+    "qualifier_en",
+    "period",
+    "period_en",
+    "region_en",
+    "agency",
+    "agency_en",
+    "quote",
+    "start",
+    "end",
 ]
 
 
@@ -356,7 +394,8 @@ def facts_rows() -> list[dict[str, Any]]:
                  ?period skos:prefLabel ?period_en . FILTER (LANG(?period_en) = "en")
                  ?region skos:prefLabel ?region_en . FILTER (LANG(?region_en) = "en")
                  OPTIONAL { ?fact kg:qualifier/skos:prefLabel ?qualifier_en FILTER (LANG(?qualifier_en) = "en") }
-                 OPTIONAL { ?fact kg:leadAgency ?agency . ?agency skos:prefLabel ?agency_en FILTER (LANG(?agency_en) = "en") }
+                 OPTIONAL { ?fact kg:leadAgency ?agency .
+                            ?agency skos:prefLabel ?agency_en FILTER (LANG(?agency_en) = "en") }
                  ?ev oa:hasSelector ?q , ?p . ?q a oa:TextQuoteSelector ; oa:exact ?quote .
                  ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
                } ORDER BY ?report ?start""",

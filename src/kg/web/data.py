@@ -30,9 +30,7 @@ def iri_term(value: str) -> str:
 
 
 def string_literal(value: str) -> str:
-    escaped = (
-        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'"{escaped}"'
 
 
@@ -110,9 +108,7 @@ class SearchIndex:
                 label = row["label"]
                 text = label["value"]
                 lang = label.get("xml:lang", "")
-                if row["kind"]["value"] == "pref" and lang in ("zh", "en"):
-                    entry.labels.setdefault(lang, text)
-                elif lang in ("zh", "en"):
+                if (row["kind"]["value"] == "pref" and lang in ("zh", "en")) or lang in ("zh", "en"):
                     entry.labels.setdefault(lang, text)
                 folded = _fold(text)
                 if folded not in entry.search_text:

@@ -66,7 +66,9 @@ def ontology() -> Response | str:
     graph = get_settings().base_iri + "graph/ontology"
     if media_type == "text/html":
         return resource(get_settings().base_iri + "ontology")
-    return _describe(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_term(graph)} {{ ?s ?p ?o }} }}", media_type or formats.TURTLE)
+    return _describe(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_term(graph)} {{ ?s ?p ?o }} }}", media_type or formats.TURTLE
+    )
 
 
 @blueprint.get("/graph/<path:rest>")

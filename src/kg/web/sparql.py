@@ -37,9 +37,7 @@ def _read_request() -> tuple[str | None, list[str], list[str]]:
     args = request.args
     if request.method == "GET":
         if "update" in args:
-            raise QueryRefused(
-                403, "this endpoint is read-only: updates are refused (and never accepted by GET)"
-            )
+            raise QueryRefused(403, "this endpoint is read-only: updates are refused (and never accepted by GET)")
         query = _single(args.getlist("query"), "query")
         return query, args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
     content_type = (request.mimetype or "").lower()
@@ -164,7 +162,9 @@ def cors(response: Response) -> Response:
 def _rdf_response(graph: Graph) -> Response:
     available = formats.GRAPH_TYPES
     requested = request.args.get("format")
-    media_type = formats.canonical(requested) if requested else formats.negotiate(request.headers.get("Accept"), available)
+    media_type = (
+        formats.canonical(requested) if requested else formats.negotiate(request.headers.get("Accept"), available)
+    )
     if media_type not in available:
         raise QueryRefused(406, f"acceptable formats: {', '.join(available)}")
     rdflib_format = {
@@ -189,8 +189,16 @@ def service_description() -> Response:
     graph.add((service, SD.endpoint, endpoint_iri))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for format_name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                        "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+    for format_name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
         graph.add((service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/" + format_name)))
     dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
@@ -204,9 +212,17 @@ def service_description() -> Response:
         named = BNode()
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, SD.name, URIRef(str(name))))
-    graph.add((service, DCTERMS.description, Literal(
-        "Read-only SPARQL 1.1 endpoint. The default graph is the union of every named graph "
-        "(reports, vocabularies, ontology). SERVICE and updates are refused.", lang="en")))
+    graph.add(
+        (
+            service,
+            DCTERMS.description,
+            Literal(
+                "Read-only SPARQL 1.1 endpoint. The default graph is the union of every named graph "
+                "(reports, vocabularies, ontology). SERVICE and updates are refused.",
+                lang="en",
+            ),
+        )
+    )
     return _rdf_response(graph)
 
 
