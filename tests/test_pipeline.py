@@ -180,7 +180,7 @@ def test_cli_build_validate_export(tmp_path: Path) -> None:
     kg = [sys.executable, "-m", "kg.cli"]
     built = subprocess.run([*kg, "build", "--out", str(out)], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
-    assert "compiling report" in built.stderr  # progress is shown
+    assert "compiling and validating report" in built.stderr  # progress is shown
     valid = subprocess.run([*kg, "validate"], capture_output=True, text=True)
     assert valid.returncode == 0 and "conforms" in valid.stdout
     target = tmp_path / "x.nt"

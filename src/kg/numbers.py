@@ -73,3 +73,18 @@ def normalise(amount: str, symbols: list[str]) -> Quantity:
 def scan_numerals(text: str) -> list[tuple[int, int, str]]:
     """Every numeral in ``text`` as (start, end, numeral), for coverage checks and drafting."""
     return [(m.start(), m.end(), m.group()) for m in NUMERAL.finditer(text)]
+
+
+def read_numeral(numeral: str) -> Decimal:
+    """The value of a numeral, like :func:`parse_numeral`, but also reading the Chinese numerals
+    cn2an's strict mode refuses (``两``, ``两千三百``) with its normal mode. For drafting: an
+    amount only this function can read needs an explicit ``value:`` to compile."""
+    try:
+        return parse_numeral(numeral)[0]
+    except AmountError:
+        if not CHINESE_AMOUNT.match(numeral):
+            raise
+    try:
+        return Decimal(str(cn2an.cn2an(numeral, "normal"))).normalize()
+    except (ValueError, KeyError, InvalidOperation):
+        raise AmountError(f"cannot read {numeral!r} as a number") from None

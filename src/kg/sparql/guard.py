@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.store.base import QueryRefused
 
@@ -52,8 +53,11 @@ def skeleton(query: str) -> str:
     return _LEXEMES.sub(lambda m: " " * len(m.group()), query)
 
 
+@lru_cache(maxsize=1024)
 def inspect(query: str) -> QueryInfo:
-    """Classify a query and refuse what a read-only, non-federating endpoint must never run."""
+    """Classify a query and refuse what a read-only, non-federating endpoint must never run.
+
+    Cached: canned queries arrive again and again, and the analysis is a pure function of the text."""
     if "\x00" in query:
         raise QueryRefused(400, "the query contains a NUL character")
     bones = skeleton(query)

@@ -11,6 +11,7 @@ from kg.config import PROJECT_ROOT
 from kg.export import FORMATS, export
 from kg.store.base import QueryRefused
 from kg.web import get_settings, get_store
+from kg.web.api import cache as views
 
 blueprint = Blueprint("pages", __name__)
 
@@ -68,7 +69,8 @@ def download(fmt: str) -> Response:
     if build is None:
         raise QueryRefused(404, "downloads are served by the embedded store only; use 'kg export' on the build")
     media_type, extension = DOWNLOAD_TYPES[fmt]
-    response = Response(export(build, fmt, get_settings().queries_dir), mimetype=media_type)
+    body = views().get(f"download:{fmt}", lambda: export(build, fmt, get_settings().queries_dir))
+    response = Response(body, mimetype=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="cnkg-{build.version}.{extension}"'
     return response
 
