@@ -100,8 +100,13 @@ def main() -> None:
         ),
         start(
             [
-                str(bin_dir / "oxigraph"), "serve", "--location", str(scratch / "oxi"),
-                "--bind", f"127.0.0.1:{oxi}", "--union-default-graph",
+                str(bin_dir / "oxigraph"),
+                "serve",
+                "--location",
+                str(scratch / "oxi"),
+                "--bind",
+                f"127.0.0.1:{oxi}",
+                "--union-default-graph",
             ]
         ),
     ]
@@ -144,7 +149,9 @@ def main() -> None:
     ]
     for name, clients, cached, plain, peer in rows:
         if plain is None:
-            lines.append(f"| {name} | {clients} | {cached['rps']:.0f} | | | | {cached['p50']:.1f} / {cached['p99']:.1f} | |")
+            lines.append(
+                f"| {name} | {clients} | {cached['rps']:.0f} | | | | {cached['p50']:.1f} / {cached['p99']:.1f} | |"
+            )
             continue
         lines.append(
             f"| {name} | {clients} | {cached['rps']:.0f} | {plain['rps']:.0f} | {peer['rps']:.0f} | "

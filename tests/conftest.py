@@ -110,7 +110,7 @@ def start_server(build: Path, *extra: str, env: dict[str, str] | None = None) ->
 @pytest.fixture(scope="session")
 def live_server(build_dir: Path) -> Iterator[LiveServer]:
     """`kg serve` in its own process on 127.0.0.1, stopped at the end of the session."""
-    server = start_server(build_dir, "--timeout", "5")
+    server = start_server(build_dir)
     yield server
     server.stop()
 

@@ -33,18 +33,74 @@ ONTOLOGY = PROJECT_ROOT / "ontology"
 FIXTURES = Path(__file__).parent / "fixtures"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 SIMPLE = "SELECT ?s WHERE { ?s a <https://w3id.org/cnkg/ontology#Official> }"
-API_PATHS = ["/api/search", "/api/entity", "/api/neighbours", "/api/facts", "/api/orgchart", "/api/types",
-             "/api/reports", "/api/queries", "/api/labels", "/api/report/shanxi-2022-04-02", "/resource",
-             "/id/person/liu-zhijie", "/sparql", "/void", "/", "/query", "/charts", "/download/csv"]
+API_PATHS = [
+    "/api/search",
+    "/api/entity",
+    "/api/neighbours",
+    "/api/facts",
+    "/api/orgchart",
+    "/api/types",
+    "/api/reports",
+    "/api/queries",
+    "/api/labels",
+    "/api/report/shanxi-2022-04-02",
+    "/resource",
+    "/id/person/liu-zhijie",
+    "/sparql",
+    "/void",
+    "/",
+    "/query",
+    "/charts",
+    "/download/csv",
+]
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 sparql_fragments = st.sampled_from(
     [
-        "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "?s", "?p", "?o", "<urn:x>", '"x"', "FILTER",
-        "REGEX(?o, \"(a+)+$\")", "OPTIONAL", "UNION", "GRAPH", "SERVICE", "FROM", "LIMIT 99999999999999999999",
-        "OFFSET -1", ".", ";", ",", "*", "(", ")", "VALUES ?s { <urn:a> }", "BIND(1/0 AS ?z)", "\x00", "\u00ff", "é",
-        "INSERT", "DROP", "#", "'''", '"""', "a", "PREFIX x: <urn:>", "x:y", "COUNT(*)", "GROUP BY ?s", "\\u0000",
+        "SELECT",
+        "ASK",
+        "CONSTRUCT",
+        "DESCRIBE",
+        "WHERE",
+        "{",
+        "}",
+        "?s",
+        "?p",
+        "?o",
+        "<urn:x>",
+        '"x"',
+        "FILTER",
+        'REGEX(?o, "(a+)+$")',
+        "OPTIONAL",
+        "UNION",
+        "GRAPH",
+        "SERVICE",
+        "FROM",
+        "LIMIT 99999999999999999999",
+        "OFFSET -1",
+        ".",
+        ";",
+        ",",
+        "*",
+        "(",
+        ")",
+        "VALUES ?s { <urn:a> }",
+        "BIND(1/0 AS ?z)",
+        "\x00",
+        "\u00ff",
+        "é",
+        "INSERT",
+        "DROP",
+        "#",
+        "'''",
+        '"""',
+        "a",
+        "PREFIX x: <urn:>",
+        "x:y",
+        "COUNT(*)",
+        "GROUP BY ?s",
+        "\\u0000",
     ]
 )
 
@@ -68,8 +124,7 @@ def fuzz_app(build_dir: Path):  # type: ignore[no-untyped-def]
 def test_fuzz_queries_never_5xx(fuzz_app, query: str) -> None:  # type: ignore[no-untyped-def]
     client = fuzz_app.test_client()
     assert_safe(client.get("/sparql", query_string={"query": query}))
-    assert_safe(client.post("/sparql", data=query.encode("utf-8"),
-                            content_type="application/sparql-query"))
+    assert_safe(client.post("/sparql", data=query.encode("utf-8"), content_type="application/sparql-query"))
 
 
 @settings(max_examples=150, deadline=None)
@@ -89,9 +144,20 @@ def test_fuzz_every_page_and_api_never_5xx(fuzz_app, path: str, params: dict, ac
 
 
 @FUZZ
-@given(body=st.binary(max_size=2000), content_type=st.sampled_from(
-    ["application/sparql-query", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-     "application/sparql-update", "text/plain", "application/json", ""]))
+@given(
+    body=st.binary(max_size=2000),
+    content_type=st.sampled_from(
+        [
+            "application/sparql-query",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/sparql-update",
+            "text/plain",
+            "application/json",
+            "",
+        ]
+    ),
+)
 def test_fuzz_bodies_never_5xx(fuzz_app, body: bytes, content_type: str) -> None:  # type: ignore[no-untyped-def]
     response = fuzz_app.test_client().post("/sparql", data=body, content_type=content_type)
     assert_safe(response)
@@ -118,8 +184,9 @@ def test_several_runaways_never_block_a_simple_query(build_dir: Path) -> None:
     app = create_app(Settings(build_dir=build_dir, query_timeout=4.0, query_workers=8))
     try:
         with ThreadPoolExecutor(max_workers=4) as pool:
-            runaways = [pool.submit(app.test_client().get, "/sparql", query_string={"query": RUNAWAY})
-                        for _ in range(3)]
+            runaways = [
+                pool.submit(app.test_client().get, "/sparql", query_string={"query": RUNAWAY}) for _ in range(3)
+            ]
             time.sleep(0.5)
             started = time.monotonic()
             simple = app.test_client().get("/sparql", query_string={"query": SIMPLE})
@@ -147,8 +214,11 @@ def test_kill_9_during_build_leaves_previous_build_servable(tmp_path: Path, dela
     data = copy_data(tmp_path)
     out = tmp_path / "build"
     first = build(data, ONTOLOGY, out)
-    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", "--data", str(data), "--out", str(out)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "build", "--data", str(data), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -178,8 +248,12 @@ def test_corrupt_or_half_written_build_is_refused_at_startup(tmp_path: Path, bui
     (broken / "v" / "manifest.json").unlink()
     with pytest.raises(BuildError, match="half-written"):
         open_build(broken / "build")
-    result = subprocess.run([sys.executable, "-m", "kg.cli", "serve", "--build", str(broken / "build"), "--port", "0"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "serve", "--build", str(broken / "build"), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "half-written" in result.stderr and "kg build" in result.stderr
 
@@ -196,15 +270,18 @@ def test_kill_9_during_publish_leaves_every_graph_whole(oxigraph_server, built, 
     def graph_sizes() -> dict[str, int]:
         import json
 
-        body = store.execute(QueryRequest("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-                                          JSON)).body
+        body = store.execute(
+            QueryRequest("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", JSON)
+        ).body
         return {b["g"]["value"]: int(b["n"]["value"]) for b in json.loads(body)["results"]["bindings"]}
 
     before = graph_sizes()
     for delay in (0.05, 0.2, 0.5):
         process = subprocess.Popen(
             [sys.executable, "-m", "kg.cli", "publish", "--build", str(built.path), "--to", oxigraph_server.store_url],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -222,16 +299,27 @@ def test_external_store_away_gives_503_and_service_resumes(tmp_path: Path, built
         client = app.test_client()
         assert client.get("/sparql", query_string={"query": SIMPLE}).status_code == 200
         server.stop()
-        down = client.get("/sparql", query_string={"query": SIMPLE + " LIMIT 1"}, headers={"Accept": "application/json"})
+        down = client.get(
+            "/sparql", query_string={"query": SIMPLE + " LIMIT 1"}, headers={"Accept": "application/json"}
+        )
         assert down.status_code == 503
         assert "not reachable" in down.json["error"]
         assert client.get("/api/search", query_string={"q": "刘"}).status_code in (200, 503)
         restarted = OxigraphServer.__new__(OxigraphServer)
         restarted.port, restarted.base = server.port, server.base
         restarted.process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("oxigraph")), "serve", "--location", str(tmp_path / "db"),
-             "--bind", f"127.0.0.1:{server.port}", "--union-default-graph"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                str(Path(sys.executable).with_name("oxigraph")),
+                "serve",
+                "--location",
+                str(tmp_path / "db"),
+                "--bind",
+                f"127.0.0.1:{server.port}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         restarted.wait()
         try:
             assert client.get("/sparql", query_string={"query": SIMPLE + " LIMIT 2"}).status_code == 200
@@ -308,8 +396,12 @@ def test_api_key_protects_everything_but_health(build_dir: Path) -> None:
         assert client.get("/healthz").status_code == 200
         assert client.get("/sparql", query_string={"query": SIMPLE}).status_code == 401
         assert client.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 401
-        assert client.get("/sparql", query_string={"query": SIMPLE},
-                          headers={"Authorization": "Bearer s3cret-key"}).status_code == 200
+        assert (
+            client.get(
+                "/sparql", query_string={"query": SIMPLE}, headers={"Authorization": "Bearer s3cret-key"}
+            ).status_code
+            == 200
+        )
         assert client.get("/api/types", headers={"X-API-Key": "s3cret-key"}).status_code == 200
         import base64
 

@@ -146,8 +146,10 @@ class EmbeddedStore:
 
     def execute(self, request: QueryRequest) -> QueryResult:
         timeout = self.settings.query_timeout
+        # Waiting for a free worker and running the query each get the whole time limit:
+        # under load, a healthy query must not be stopped for time it spent in the queue.
+        worker = self._acquire(time.monotonic() + timeout)
         deadline = time.monotonic() + timeout
-        worker = self._acquire(deadline)
         try:
             worker.connection.send(request)
             if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
