@@ -113,10 +113,19 @@ class Vocabularies:
     def __init__(self, graphs: list[Graph]):
         self.known: set[URIRef] = set()
         self.unit_symbols: dict[URIRef, list[str]] = {}
+        self.labels: dict[tuple[URIRef, str], str] = {}
         for graph in graphs:
+            for concept, name in graph.subject_objects(SKOS.prefLabel):
+                if isinstance(name, Literal) and name.language:
+                    self.labels[(concept, name.language)] = str(name)
             self.known.update(s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef))
             for unit, symbol in graph.subject_objects(KG.chineseSymbol):
                 self.unit_symbols.setdefault(unit, []).append(str(symbol))
+
+    def label(self, concept: URIRef | None, lang: str) -> str:
+        if concept is None:
+            return ""
+        return self.labels.get((concept, lang), str(concept).rsplit("/", 1)[-1])
 
     def choices(self, kind: str) -> list[str]:
         prefix = str(ID[f"{kind}/"])
@@ -443,6 +452,10 @@ class ReportBuilder:
         self.add(person, ORG.holds, post)
         membership = report_iri(self.report_id, "membership", item.id)
         self.add(membership, RDF.type, ORG.Membership)
+        holder = self.registry.get("officials", {}).get(str(item.get("holder")))
+        holder_names = holder.get("label", {}) if holder else {}
+        for lang, post_name in item.get("label", {}).items():
+            self.add(membership, SKOS.prefLabel, Literal(f"{holder_names.get(lang, '')} — {post_name}", lang=lang))
         self.add(membership, ORG.member, person)
         self.add(membership, ORG.organization, agency)
         self.add(membership, ORG.role, role)
@@ -552,14 +565,18 @@ class ReportBuilder:
         if indicator is None:
             return
         names = indicator.get("label", {})
-        period = str(item.get("period"))
-        kind = str(item.get("type"))
-        self.add(node, SKOS.prefLabel, Literal(f"{names.get('zh', '')}({period},{kind}):{amount}", lang="zh"))
+        label = self.vocabularies.label
+        period, kind, unit = refs["period"], refs["type"], refs["unit"]
+        self.add(
+            node,
+            SKOS.prefLabel,
+            Literal(f"{names.get('zh', '')}({label(period, 'zh')},{label(kind, 'zh')}):{amount}", lang="zh"),
+        )
         shown = f"{value[0]:,f}" if value else amount
         if value and "." in shown:  # strip trailing decimal zeros only, never those of 100 or 1,800,000,000
             shown = shown.rstrip("0").rstrip(".")
-        unit = str(item.get("unit"))
-        self.add(node, SKOS.prefLabel, Literal(f"{names.get('en', '')} ({period}, {kind}): {shown} {unit}", lang="en"))
+        english = f"{names.get('en', '')} ({label(period, 'en')}, {label(kind, 'en')}): {shown} {label(unit, 'en')}"
+        self.add(node, SKOS.prefLabel, Literal(english, lang="en"))
 
     def check_not_facts(self) -> None:
         for item in self.report.not_facts:

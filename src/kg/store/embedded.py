@@ -9,12 +9,16 @@ system shares the cores between them.
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
 import threading
 import time
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph
 
@@ -59,36 +63,70 @@ def _run(store: pyoxigraph.Store, request: QueryRequest, max_rows: int) -> Query
     return QueryResult(body, request.media_type, truncated)
 
 
-def worker_main(store_path: str, connection: Connection, max_rows: int) -> None:
-    """Entry point of a worker process: answer requests until the pipe closes."""
+def _send(stream: BinaryIO, message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("!I", len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: BinaryIO) -> Any:
+    header = stream.read(4)
+    if len(header) < 4:
+        raise EOFError("the worker closed its pipe")
+    (size,) = struct.unpack("!I", header)
+    return pickle.loads(stream.read(size))
+
+
+def worker_main(store_path: str, max_rows: int) -> None:
+    """A worker process: answer requests from standard input on standard output until it closes.
+
+    Only the parent process writes to the pipe, so unpickling its messages is safe."""
     store = pyoxigraph.Store.read_only(store_path)
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
-            request = connection.recv()
-        except (EOFError, OSError):
+            request = _receive(requests)
+        except EOFError:
             return
         try:
-            connection.send(("ok", _run(store, request, max_rows)))
+            reply: tuple[str, object] = ("ok", _run(store, request, max_rows))
         except SyntaxError as error:
-            connection.send(("syntax", str(error)))
-        except Exception as error:  # reported to the client as a 400/500 with the engine's words
-            connection.send(("error", f"{type(error).__name__}: {error}"))
+            reply = ("syntax", str(error))
+        except Exception as error:  # reported to the client as a 400 with the engine's words
+            reply = ("error", f"{type(error).__name__}: {error}")
+        _send(replies, reply)
 
 
 class _Worker:
-    def __init__(self, context: Any, store_path: str, max_rows: int):
-        self.connection, child = context.Pipe()
-        self.process = context.Process(
-            target=worker_main, args=(store_path, child, max_rows), daemon=True, name="kg-query-worker"
+    """A separate Python process (not multiprocessing: it must not re-import the caller's __main__)."""
+
+    def __init__(self, store_path: str, max_rows: int):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kg.store.embedded", store_path, str(max_rows)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
-        self.process.start()
-        child.close()
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.requests: BinaryIO = self.process.stdin
+        self.replies: BinaryIO = self.process.stdout
+
+    def send(self, request: QueryRequest) -> None:
+        _send(self.requests, request)
+
+    def wait_readable(self, timeout: float) -> bool:
+        readable, _, _ = select.select([self.replies], [], [], timeout)
+        return bool(readable)
+
+    def receive(self) -> Any:
+        return _receive(self.replies)
 
     def kill(self) -> None:
-        if self.process.is_alive():
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join(timeout=5)
-        self.connection.close()
+        self.process.wait(timeout=5)
+        for stream in (self.requests, self.replies):
+            with contextlib.suppress(OSError):
+                stream.close()
 
 
 class EmbeddedStore:
@@ -97,8 +135,6 @@ class EmbeddedStore:
     def __init__(self, build: Build, settings: Settings):
         self.build = build
         self.settings = settings
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["kg.store.embedded"])
         self._idle: list[_Worker] = []
         self._count = 0
         self._closed = False
@@ -110,7 +146,7 @@ class EmbeddedStore:
 
     def _spawn(self) -> _Worker:
         self._count += 1
-        return _Worker(self._context, str(self.build.store_path), self.settings.max_rows)
+        return _Worker(str(self.build.store_path), self.settings.max_rows)
 
     def _acquire(self, deadline: float) -> _Worker:
         with self._condition:
@@ -151,15 +187,15 @@ class EmbeddedStore:
         worker = self._acquire(time.monotonic() + timeout)
         deadline = time.monotonic() + timeout
         try:
-            worker.connection.send(request)
-            if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
+            worker.send(request)
+            if not worker.wait_readable(max(0.0, deadline - time.monotonic())):
                 self._discard(worker)
                 raise QueryRefused(
                     504,
                     f"the query was stopped after the {timeout:g} s time limit; add a LIMIT, "
                     "narrow the patterns, or avoid cross products",
                 )
-            status, payload = worker.connection.recv()
+            status, payload = worker.receive()
         except (EOFError, OSError, BrokenPipeError):
             self._discard(worker)
             raise QueryRefused(
@@ -185,3 +221,7 @@ class EmbeddedStore:
             self._condition.notify_all()
         for worker in idle:
             worker.kill()
+
+
+if __name__ == "__main__":
+    worker_main(sys.argv[1], int(sys.argv[2]))

@@ -19,6 +19,7 @@ from kg.web.data import (
     VersionedCache,
     bilingual,
     iri_term,
+    main_type,
     select,
     string_literal,
     value,
@@ -109,13 +110,14 @@ def search() -> Response:
 def _evidence(iri: str) -> list[dict[str, Any]]:
     rows = select(
         get_store(),
-        f"""SELECT ?evidence ?report ?exact ?start ?end ?sstart ?send ?title WHERE {{
+        f"""SELECT ?evidence ?report ?exact ?start ?end ?sstart ?send ?title ?title_zh WHERE {{
               {iri_term(iri)} prov:wasDerivedFrom ?evidence .
               ?evidence oa:hasSource ?report ; oa:hasSelector ?q , ?p ;
                         kg:sentenceStart ?sstart ; kg:sentenceEnd ?send .
               ?q a oa:TextQuoteSelector ; oa:exact ?exact .
               ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
               OPTIONAL {{ ?report dct:title ?title FILTER (LANG(?title) = "en") }}
+              OPTIONAL {{ ?report dct:title ?title_zh FILTER (LANG(?title_zh) = "zh") }}
             }} ORDER BY ?report ?start""",
     )
     evidence = []
@@ -129,6 +131,7 @@ def _evidence(iri: str) -> list[dict[str, Any]]:
                 "report": report,
                 "report_id": report.rsplit("/", 1)[-1],
                 "report_title": value(row, "title"),
+                "report_title_zh": value(row, "title_zh"),
                 "quote": value(row, "exact"),
                 "start": int(value(row, "start") or 0),
                 "end": int(value(row, "end") or 0),
@@ -164,6 +167,7 @@ def entity_json(iri: str) -> dict[str, Any] | None:
         if row["o"]["type"] == "uri":
             iris.add(row["o"]["value"])
     labels = _labels_of(iris)
+    linked_types = node_types({r["o"]["value"] for r in rows if r["o"]["type"] == "uri"})
     properties = []
     types = []
     for row in rows:
@@ -177,6 +181,7 @@ def entity_json(iri: str) -> dict[str, Any] | None:
             item["datatype"] = obj["datatype"]
         if obj["type"] == "uri":
             item["label"] = labels.get(obj["value"], {})
+            item["entity_type"] = linked_types.get(obj["value"], "")
         if predicate == RDF_TYPE and direction == "out":
             types.append({"iri": obj["value"], "label": labels.get(obj["value"], {})})
         properties.append(
@@ -239,7 +244,6 @@ def neighbours() -> Response:
 
 
 def node_types(iris: set[str]) -> dict[str, str]:
-    from kg.web.data import _main_type
 
     if not iris:
         return {}
@@ -248,7 +252,7 @@ def node_types(iris: set[str]) -> dict[str, str]:
     grouped: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         grouped[row["s"]["value"]].append(row["type"]["value"])
-    return {iri: _main_type(types) for iri, types in grouped.items()}
+    return {iri: main_type(types) for iri, types in grouped.items()}
 
 
 def fact_values(iris: set[str]) -> dict[str, dict[str, Any]]:
@@ -308,7 +312,7 @@ def report(report_id: str) -> Response:
             return None
         rows = select(
             get_store(),
-            f"""SELECT ?subject ?type ?start ?end ?label WHERE {{
+            f"""SELECT ?evidence ?subject ?type ?start ?end ?label WHERE {{
                   ?subject prov:wasDerivedFrom ?evidence .
                   ?evidence oa:hasSource {iri_term(iri)} ; oa:hasSelector ?p .
                   ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
@@ -316,14 +320,13 @@ def report(report_id: str) -> Response:
                   OPTIONAL {{ ?subject a ?type }}
                 }}""",
         )
-        from kg.web.data import _main_type
-
         spans: dict[str, dict[str, Any]] = {}
         types: dict[str, list[str]] = defaultdict(list)
         for row in rows:
             subject = row["subject"]["value"]
+            # Keyed by evidence, not subject: an entity quoted twice is highlighted twice.
             span = spans.setdefault(
-                subject,
+                row["evidence"]["value"],
                 {"subject": subject, "start": int(row["start"]["value"]), "end": int(row["end"]["value"]), "label": {}},
             )
             label = row.get("label")
@@ -331,8 +334,8 @@ def report(report_id: str) -> Response:
                 span["label"].setdefault(label["xml:lang"], label["value"])
             if "type" in row:
                 types[subject].append(row["type"]["value"])
-        for subject, span in spans.items():
-            span["type"] = _main_type(types[subject])
+        for span in spans.values():
+            span["type"] = main_type(types[span["subject"]])
         title_rows = select(
             get_store(), f"SELECT ?title ?issued WHERE {{ {iri_term(iri)} dct:title ?title ; dct:issued ?issued }}"
         )
@@ -364,11 +367,17 @@ FACT_COLUMNS = [
     "unit_zh",
     "unit_en",
     "as_written",
+    "qualifier",
+    "qualifier_zh",
     "qualifier_en",
     "period",
+    "period_zh",
     "period_en",
+    "region",
+    "region_zh",
     "region_en",
     "agency",
+    "agency_zh",
     "agency_en",
     "quote",
     "start",
@@ -377,35 +386,45 @@ FACT_COLUMNS = [
 
 
 def facts_rows() -> list[dict[str, Any]]:
+    """One row per fact; labels come from a second query over the IRIs the facts use (joining
+    language-filtered labels inside the fact query multiplies the engine's work)."""
+
     def compute() -> list[dict[str, Any]]:
         rows = select(
             get_store(),
-            """SELECT ?fact ?report ?indicator ?indicator_zh ?indicator_en ?value_type ?value ?unit ?unit_zh ?unit_en
-                      ?as_written ?qualifier_en ?period ?period_en ?region_en ?agency ?agency_en ?quote ?start ?end
+            """SELECT ?fact ?report ?indicator ?vt ?value ?unit ?as_written ?period ?region ?agency ?qualifier
+                      ?quote ?start ?end
                WHERE {
-                 ?fact a qb:Observation ; qb:dataSet/dct:source ?report ; kg:indicator ?indicator ;
-                       kg:valueType ?vt ; sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ;
-                       kg:asWritten ?as_written ; kg:refPeriod ?period ; kg:refArea ?region ;
-                       prov:wasDerivedFrom ?ev .
-                 BIND (STRAFTER(STR(?vt), "/value-type/") AS ?value_type)
-                 ?indicator skos:prefLabel ?indicator_zh , ?indicator_en .
-                 FILTER (LANG(?indicator_zh) = "zh" && LANG(?indicator_en) = "en")
-                 ?unit skos:prefLabel ?unit_zh , ?unit_en . FILTER (LANG(?unit_zh) = "zh" && LANG(?unit_en) = "en")
-                 ?period skos:prefLabel ?period_en . FILTER (LANG(?period_en) = "en")
-                 ?region skos:prefLabel ?region_en . FILTER (LANG(?region_en) = "en")
-                 OPTIONAL { ?fact kg:qualifier/skos:prefLabel ?qualifier_en FILTER (LANG(?qualifier_en) = "en") }
-                 OPTIONAL { ?fact kg:leadAgency ?agency .
-                            ?agency skos:prefLabel ?agency_en FILTER (LANG(?agency_en) = "en") }
-                 ?ev oa:hasSelector ?q , ?p . ?q a oa:TextQuoteSelector ; oa:exact ?quote .
-                 ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-               } ORDER BY ?report ?start""",
+                 ?fact a qb:Observation ; prov:wasDerivedFrom ?ev ; qb:dataSet/dct:source ?report ;
+                       kg:indicator ?indicator ; kg:valueType ?vt ; sdmx-measure:obsValue ?value ;
+                       sdmx-attribute:unitMeasure ?unit ; kg:asWritten ?as_written ; kg:refPeriod ?period ;
+                       kg:refArea ?region .
+                 ?ev oa:hasSelector ?q , ?p . ?q oa:exact ?quote . ?p oa:start ?start ; oa:end ?end .
+                 OPTIONAL { ?fact kg:qualifier ?qualifier }
+                 OPTIONAL { ?fact kg:leadAgency ?agency }
+               }""",
         )
+        linked = ("indicator", "unit", "period", "region", "agency", "qualifier")
+        labels = _labels_of({row[name]["value"] for row in rows for name in linked if name in row})
         out = []
         for row in rows:
-            item: dict[str, Any] = {name: value(row, name) for name in FACT_COLUMNS}
-            item["value"] = float(item["value"]) if item["value"] is not None else None
-            item["start"], item["end"] = int(item["start"] or 0), int(item["end"] or 0)
+            item: dict[str, Any] = {
+                "fact": value(row, "fact"),
+                "report": value(row, "report"),
+                "value_type": (value(row, "vt") or "").rsplit("/", 1)[-1],
+                "value": float(value(row, "value") or 0),
+                "as_written": value(row, "as_written"),
+                "quote": value(row, "quote"),
+                "start": int(value(row, "start") or 0),
+                "end": int(value(row, "end") or 0),
+            }
+            for name in linked:
+                iri = value(row, name)
+                item[name] = iri
+                for lang in ("zh", "en"):
+                    item[f"{name}_{lang}"] = labels.get(iri or "", {}).get(lang)
             out.append(item)
+        out.sort(key=lambda r: (r["report"] or "", r["start"]))
         return out
 
     return cache().get("facts", compute)

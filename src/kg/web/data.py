@@ -118,7 +118,7 @@ class SearchIndex:
             entries = list(by_iri.values())
             postings: dict[str, set[int]] = defaultdict(set)
             for number, entry in enumerate(entries):
-                entry.type_iri = _main_type(types.get(entry.iri, []))
+                entry.type_iri = main_type(types.get(entry.iri, []))
                 for text in entry.search_text:
                     for gram in _grams(text):
                         postings[gram].add(number)
@@ -167,7 +167,7 @@ TYPE_ORDER = {
 }
 
 
-def _main_type(types: list[str]) -> str:
+def main_type(types: list[str]) -> str:
     ranked = sorted(types, key=lambda t: TYPE_ORDER.get(t, 50))
     return ranked[0] if ranked else ""
 

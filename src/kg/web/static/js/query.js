@@ -98,6 +98,7 @@ function renderList() {
 async function main() {
   try {
     yasgui = createYasgui();
+    window.kgYasgui = yasgui;
   } catch (error) {
     document.getElementById("yasgui").append(h("p", { class: "error" }, t("common.error", { msg: error.message })));
   }

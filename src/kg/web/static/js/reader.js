@@ -92,8 +92,12 @@ export async function initReader(app) {
       h(
         "div",
         { class: "reader-legend" },
-        h("span", { class: "legend-sample hl hl-entity", style: { "--c": typeColor(T.agency) } }, t("reader.entities")),
-        h("span", { class: "legend-sample hl hl-fact", style: { "--c": typeColor(T.fact) } }, t("reader.facts")),
+        [...new Set(highlights.map((x) => x.type))]
+          .filter((type) => type !== T.membership)
+          .sort((a, b) => typeRank(a) - typeRank(b))
+          .map((type) =>
+            h("span", { class: `legend-sample hl ${isFactType(type) ? "hl-fact" : "hl-entity"}`, style: { "--c": typeColor(type) } }, typeName(type)),
+          ),
         h("label", { class: "toggle" }, toggle, " ", t("reader.toggle")),
         h("span", { class: "muted" }, t("reader.summary", { h: highlights.length, e: highlights.length - factCount, f: factCount })),
       ),

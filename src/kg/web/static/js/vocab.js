@@ -54,14 +54,14 @@ export const P = {
 };
 
 const TYPE_INFO = {
-  [T.official]: { color: "#d9480f", zh: "官员", en: "Official", rank: 0 },
+  [T.official]: { color: "#e03131", zh: "官员", en: "Official", rank: 0 },
   [T.agency]: { color: "#1864ab", zh: "机构", en: "Agency", rank: 1 },
   [T.post]: { color: "#7048e8", zh: "职务", en: "Post", rank: 2 },
   [T.program]: { color: "#2b8a3e", zh: "项目或举措", en: "Program", rank: 3 },
   [T.document]: { color: "#c2255c", zh: "政策文件", en: "Policy document", rank: 4 },
   [T.indicator]: { color: "#0c8599", zh: "指标", en: "Indicator", rank: 5 },
   [T.region]: { color: "#5c940d", zh: "地区", en: "Region", rank: 6 },
-  [T.fact]: { color: "#e67700", zh: "数量事实", en: "Fact (figure)", rank: 7 },
+  [T.fact]: { color: "#f59f00", zh: "数量事实", en: "Fact (figure)", rank: 7 },
   [T.report]: { color: "#343a40", zh: "报告", en: "Report", rank: 8 },
   [T.unit]: { color: "#66a80f", zh: "计量单位", en: "Unit of measure", rank: 9 },
   [T.period]: { color: "#4dabf7", zh: "时期", en: "Period", rank: 10 },
