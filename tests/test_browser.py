@@ -299,7 +299,7 @@ def test_language_toggle(page: Page) -> None:
     expect(page.locator(".mainnav [data-nav='explore']")).to_have_text("探索")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     edge_labels = page.evaluate("() => window.kgExplorer.cy.edges().map(e => e.data('label'))")
-    assert "担任" in edge_labels, edge_labels
+    assert "担任职务" in edge_labels, edge_labels
     shot(page, "lang-zh")
 
     page.locator(".lang-toggle [data-lang='en']").click()
