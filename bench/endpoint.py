@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import free_port, wait_for  # noqa: E402
+from conftest import free_port, oxigraph_serve_command, wait_for  # noqa: E402
 
 TRIVIAL = 'SELECT ?s WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> "刘志杰"@zh }'
 
@@ -98,17 +98,7 @@ def main() -> None:
             [str(bin_dir / "kg"), "serve", "--build", str(args.build), "--port", str(uncached)],
             env={"KG_CACHE_ENTRIES": "0"},
         ),
-        start(
-            [
-                str(bin_dir / "oxigraph"),
-                "serve",
-                "--location",
-                str(scratch / "oxi"),
-                "--bind",
-                f"127.0.0.1:{oxi}",
-                "--union-default-graph",
-            ]
-        ),
+        start(oxigraph_serve_command(scratch / "oxi", oxi)),
     ]
     try:
         wait_for(f"http://127.0.0.1:{ours}/healthz")

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import free_port, wait_for  # noqa: E402
+from conftest import free_port, oxigraph_serve_command, wait_for  # noqa: E402
 from endpoint import machine, measure, start  # noqa: E402
 
 SEARCH_TERMS = ["刘", "Hebei", "农业农村厅", "income", "土豆革命", "Potato", "synthetic indicator 7", "乡村振兴局"]
@@ -123,17 +123,7 @@ def main() -> None:
                     [str(bin_dir / "kg"), "serve", "--build", str(out), "--port", str(ours)],
                     env={"KG_CACHE_ENTRIES": "0"},
                 ),
-                start(
-                    [
-                        str(bin_dir / "oxigraph"),
-                        "serve",
-                        "--location",
-                        str(scratch / "oxi"),
-                        "--bind",
-                        f"127.0.0.1:{oxi}",
-                        "--union-default-graph",
-                    ]
-                ),
+                start(oxigraph_serve_command(scratch / "oxi", oxi)),
             ]
             try:
                 wait_for(f"http://127.0.0.1:{ours}/healthz", timeout=120)

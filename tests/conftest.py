@@ -115,24 +115,20 @@ def live_server(build_dir: Path) -> Iterator[LiveServer]:
     server.stop()
 
 
+def oxigraph_serve_command(location: Path, port: int) -> list[str]:
+    """`oxigraph serve` on 127.0.0.1 with the union default graph our endpoint also has."""
+    oxigraph = str(Path(sys.executable).with_name("oxigraph"))
+    return [oxigraph, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+
+
 class OxigraphServer:
     """`oxigraph serve` (PyPI package oxigraph) on 127.0.0.1: the external store of the tests."""
 
-    def __init__(self, location: Path):
-        self.port = free_port()
+    def __init__(self, location: Path, port: int | None = None):
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("oxigraph")),
-                "serve",
-                "--location",
-                str(location),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--union-default-graph",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            oxigraph_serve_command(location, self.port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         self.wait()
 

@@ -305,22 +305,7 @@ def test_external_store_away_gives_503_and_service_resumes(tmp_path: Path, built
         assert down.status_code == 503
         assert "not reachable" in down.json["error"]
         assert client.get("/api/search", query_string={"q": "刘"}).status_code in (200, 503)
-        restarted = OxigraphServer.__new__(OxigraphServer)
-        restarted.port, restarted.base = server.port, server.base
-        restarted.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("oxigraph")),
-                "serve",
-                "--location",
-                str(tmp_path / "db"),
-                "--bind",
-                f"127.0.0.1:{server.port}",
-                "--union-default-graph",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        restarted.wait()
+        restarted = OxigraphServer(tmp_path / "db", port=server.port)
         try:
             assert client.get("/sparql", query_string={"query": SIMPLE + " LIMIT 2"}).status_code == 200
         finally:

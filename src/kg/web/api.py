@@ -18,10 +18,10 @@ from kg.web.data import (
     SearchIndex,
     VersionedCache,
     bilingual,
+    group_rows,
     iri_term,
     main_type,
     select,
-    string_literal,
     value,
 )
 
@@ -55,10 +55,7 @@ def _labels_of(iris: set[str]) -> dict[str, dict[str, str]]:
         f"""SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }}
               {{ ?s skos:prefLabel ?label }} UNION {{ ?s rdfs:label ?label }} }}""",
     )
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        grouped[row["s"]["value"]].append(row)
-    return {iri: bilingual(rows) for iri, rows in grouped.items()}
+    return {iri: bilingual(group) for iri, group in group_rows(rows, "s").items()}
 
 
 def _as_csv(rows: list[dict[str, Any]], columns: list[str]) -> Response:
@@ -249,10 +246,7 @@ def node_types(iris: set[str]) -> dict[str, str]:
         return {}
     values = " ".join(iri_term(i) for i in sorted(iris))
     rows = select(get_store(), f"SELECT ?s ?type WHERE {{ VALUES ?s {{ {values} }} ?s a ?type }}")
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for row in rows:
-        grouped[row["s"]["value"]].append(row["type"]["value"])
-    return {iri: main_type(types) for iri, types in grouped.items()}
+    return {iri: main_type([row["type"]["value"] for row in group]) for iri, group in group_rows(rows, "s").items()}
 
 
 def fact_values(iris: set[str]) -> dict[str, dict[str, Any]]:
@@ -282,9 +276,7 @@ def reports() -> Response:
         """SELECT ?report ?title ?issued WHERE { ?report a kg:Report ; dct:title ?title .
               OPTIONAL { ?report dct:issued ?issued } } ORDER BY DESC(?issued) ?report""",
     )
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        grouped[row["report"]["value"]].append(row)
+    grouped = group_rows(rows, "report")
     result = [
         {
             "iri": iri,
@@ -456,9 +448,6 @@ def orgchart() -> Response:
                  ?post a org:Post ; skos:prefLabel ?label ; org:postIn ?agency .
                  OPTIONAL { ?post org:heldBy ?holder . ?holder skos:prefLabel ?holderLabel } }""",
         )
-        grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in agencies:
-            grouped[row["agency"]["value"]].append(row)
         agency_list = [
             {
                 "iri": iri,
@@ -466,11 +455,8 @@ def orgchart() -> Response:
                 "parent": value(rows[0], "parent"),
                 "kind": (value(rows[0], "kind") or "").rsplit("/", 1)[-1],
             }
-            for iri, rows in grouped.items()
+            for iri, rows in group_rows(agencies, "agency").items()
         ]
-        post_groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in posts:
-            post_groups[row["post"]["value"]].append(row)
         post_list = [
             {
                 "iri": iri,
@@ -479,7 +465,7 @@ def orgchart() -> Response:
                 "holder": value(rows[0], "holder"),
                 "holder_label": bilingual(rows, "holderLabel"),
             }
-            for iri, rows in post_groups.items()
+            for iri, rows in group_rows(posts, "post").items()
         ]
         return {"agencies": agency_list, "posts": post_list}
 
@@ -519,6 +505,3 @@ def labels() -> Response:
     for iri in iris:
         iri_term(iri)
     return jsonify(labels=_labels_of(set(iris)))
-
-
-__all__ = ["blueprint", "string_literal"]

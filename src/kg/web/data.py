@@ -1,7 +1,7 @@
 """Read models for the explorer, built with SPARQL over the store (so they work on any store).
 
-User input never reaches a query as raw text: IRIs are checked against the IRI grammar and
-literals are escaped (:func:`iri_term`, :func:`string_literal`).
+User input never reaches a query as raw text: IRIs are checked against the IRI grammar
+(:func:`iri_term`), and search runs on an in-memory index, not in SPARQL.
 """
 
 from __future__ import annotations
@@ -29,11 +29,6 @@ def iri_term(value: str) -> str:
     return f"<{value}>"
 
 
-def string_literal(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"'
-
-
 def select(store: Store, query: str) -> list[dict[str, dict[str, str]]]:
     result = store.execute(QueryRequest(PREFIXES + query, JSON))
     return json.loads(result.body)["results"]["bindings"]
@@ -42,6 +37,14 @@ def select(store: Store, query: str) -> list[dict[str, dict[str, str]]]:
 def value(binding: dict[str, dict[str, str]], name: str) -> str | None:
     term = binding.get(name)
     return term["value"] if term else None
+
+
+def group_rows(rows: list[dict[str, dict[str, str]]], name: str) -> dict[str, list[dict[str, dict[str, str]]]]:
+    """Result rows grouped by the value of one variable, in first-seen order."""
+    grouped: dict[str, list[dict[str, dict[str, str]]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[name]["value"]].append(row)
+    return grouped
 
 
 def bilingual(rows: list[dict[str, dict[str, str]]], name: str = "label") -> dict[str, str]:
