@@ -34,21 +34,23 @@ from conftest import free_port, oxigraph_serve_command, wait_for  # noqa: E402
 TRIVIAL = 'SELECT ?s WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> "刘志杰"@zh }'
 
 
-def client(args: tuple[int, str, str, float]) -> list[float]:
+def client(args: tuple[int, str, str, float]) -> tuple[list[float], int]:
+    """Requests until the time is up: latencies of the answered ones, and the count of errors."""
     port, path, accept, seconds = args
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    latencies = []
+    latencies, errors = [], 0
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         started = time.perf_counter()
         connection.request("GET", path, headers={"Accept": accept})
         response = connection.getresponse()
         response.read()
-        if response.status != 200:
-            raise RuntimeError(f"{path[:80]} answered {response.status}")
-        latencies.append(time.perf_counter() - started)
+        if response.status == 200:
+            latencies.append(time.perf_counter() - started)
+        else:
+            errors += 1
     connection.close()
-    return latencies
+    return latencies, errors
 
 
 def measure(pool: multiprocessing.pool.Pool, port: int, path: str, clients: int, seconds: float) -> dict[str, float]:
@@ -56,8 +58,9 @@ def measure(pool: multiprocessing.pool.Pool, port: int, path: str, clients: int,
     started = time.perf_counter()
     results = pool.map(client, [(port, path, "application/sparql-results+json", seconds)] * clients)
     elapsed = time.perf_counter() - started
-    latencies = sorted(x for r in results for x in r)
+    latencies = sorted(x for r in results for x in r[0]) or [float("nan")]
     return {
+        "errors": sum(r[1] for r in results),
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
@@ -89,8 +92,9 @@ def main() -> None:
     dataset = (args.build.resolve() / "dataset.nq").resolve()
     ours, uncached, oxi = free_port(), free_port(), free_port()
     scratch = Path(tempfile.mkdtemp(prefix="kg-bench-"))
-    subprocess.run(
-        [str(bin_dir / "oxigraph"), "load", "--location", str(scratch / "oxi"), "--file", str(dataset)], check=True
+    # The peer serves a copy of our own store (same engine, same data, the same materialised
+    # union as default graph), so both answer the same queries over the same bytes.
+    shutil.copytree(args.build.resolve() / "store", scratch / "oxi")
     )
     servers = [
         start([str(bin_dir / "kg"), "serve", "--build", str(args.build), "--port", str(ours)]),

@@ -15,13 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-import pyoxigraph
 from rdflib import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from endpoint import machine  # noqa: E402
+from kg.publish import memory_store  # noqa: E402
 
 
 def median_ms(run, repeats: int) -> float:  # type: ignore[no-untyped-def]
@@ -43,8 +43,7 @@ def main() -> None:
     queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))}
 
     started = time.perf_counter()
-    oxigraph = pyoxigraph.Store()
-    oxigraph.bulk_load(path=str(dataset), format=pyoxigraph.RdfFormat.N_QUADS)
+    oxigraph = memory_store(dataset)
     load_oxigraph = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -69,7 +68,7 @@ def main() -> None:
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, text in queries.items():
-        direct = median_ms(lambda t=text: list(oxigraph.query(t, use_default_graph_as_union=True)), args.repeats)
+        direct = median_ms(lambda t=text: list(oxigraph.query(t)), args.repeats)
         wrapped = median_ms(lambda t=text: list(through_oxrdflib.query(t)), args.repeats)
         baseline = median_ms(lambda t=text: list(plain.query(t)), max(1, args.repeats // 2))
         lines.append(

@@ -116,9 +116,9 @@ def live_server(build_dir: Path) -> Iterator[LiveServer]:
 
 
 def oxigraph_serve_command(location: Path, port: int) -> list[str]:
-    """`oxigraph serve` on 127.0.0.1 with the union default graph our endpoint also has."""
+    """`oxigraph serve` on 127.0.0.1 (its default graph is the union that `kg publish` writes there)."""
     oxigraph = str(Path(sys.executable).with_name("oxigraph"))
-    return [oxigraph, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    return [oxigraph, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
 
 
 class OxigraphServer:

@@ -8,7 +8,7 @@ import pyoxigraph
 import pytest
 
 from kg.config import PROJECT_ROOT
-from kg.publish import Build
+from kg.publish import Build, memory_store
 
 CHECKS = sorted((PROJECT_ROOT / "ontology" / "checks").glob("*.rq"))
 
@@ -122,27 +122,17 @@ KNOWN_TERMS = {
 
 @pytest.fixture(scope="module")
 def store(built: Build) -> pyoxigraph.Store:
-    memory = pyoxigraph.Store()
-    memory.bulk_load(path=str(built.dataset_path), format=pyoxigraph.RdfFormat.N_QUADS)
-    return memory
+    return memory_store(built.dataset_path)
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[c.stem for c in CHECKS])
 def test_quality_check_finds_nothing(store: pyoxigraph.Store, check: Path) -> None:
-    rows = [
-        [t.value if t is not None else None for t in row]
-        for row in store.query(check.read_text(), use_default_graph_as_union=True)
-    ]
+    rows = [[t.value if t is not None else None for t in row] for row in store.query(check.read_text())]
     assert rows == [], f"{check.name}: {rows[:10]}"
 
 
 def test_every_term_used_is_known_or_ours(store: pyoxigraph.Store) -> None:
-    used = {
-        row[0].value
-        for row in store.query(
-            "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }", use_default_graph_as_union=True
-        )
-    }
+    used = {row[0].value for row in store.query("SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }")}
     foreign = {t for t in used if not t.startswith("https://w3id.org/cnkg/") and t not in KNOWN_TERMS}
     assert foreign == set()
 

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from kg.build import compile_and_validate
 from kg.config import PROJECT_ROOT
 from kg.export import export
-from kg.publish import Build
+from kg.publish import Build, memory_store
 from kg.source import SourceText
 
 SOURCE = PROJECT_ROOT / "data" / "reports" / "shanxi-2022-04-02" / "source.txt"
@@ -33,13 +33,11 @@ PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
 
 @pytest.fixture(scope="module")
 def store(built: Build) -> pyoxigraph.Store:
-    memory = pyoxigraph.Store()
-    memory.bulk_load(path=str(built.dataset_path), format=pyoxigraph.RdfFormat.N_QUADS)
-    return memory
+    return memory_store(built.dataset_path)
 
 
 def rows(store: pyoxigraph.Store, query: str) -> list[dict[str, str]]:
-    solutions = store.query(PREFIXES + query, use_default_graph_as_union=True)
+    solutions = store.query(PREFIXES + query)
     names = [v.value for v in solutions.variables]
     return [{n: (t.value if t is not None else None) for n, t in zip(names, s, strict=True)} for s in solutions]
 

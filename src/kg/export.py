@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph
 
 from kg.namespaces import PREFIXES
-from kg.publish import Build
+from kg.publish import Build, memory_store
 
 # name -> (oxigraph format, keeps named graphs)
 RDF_FORMATS: dict[str, tuple[pyoxigraph.RdfFormat, bool]] = {
@@ -48,29 +48,23 @@ CSV_COLUMNS = [
 
 def open_dataset(build: Build) -> pyoxigraph.Store:
     """An in-memory copy of the build's dataset (exports must not hold the on-disk store's lock)."""
-    store = pyoxigraph.Store()
-    store.bulk_load(path=str(build.dataset_path), format=pyoxigraph.RdfFormat.N_QUADS)
-    return store
+    return memory_store(build.dataset_path)
 
 
 def export_rdf(build: Build, name: str) -> bytes:
     rdf_format, keeps_graphs = RDF_FORMATS[name]
-    store = open_dataset(build)
-    prefixes = PREFIXES if rdf_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TRIG) else None
+    options = {"prefixes": PREFIXES} if rdf_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TRIG) else {}
     if keeps_graphs:
-        if prefixes:
-            return store.dump(format=rdf_format, prefixes=prefixes)
-        return store.dump(format=rdf_format)
-    # Triple formats carry the union of all graphs: the same statements, without graph names.
-    triples = {quad.triple for quad in store}
-    if prefixes:
-        return pyoxigraph.serialize(triples, format=rdf_format, prefixes=prefixes)
-    return pyoxigraph.serialize(triples, format=rdf_format)
+        named_graphs_only = pyoxigraph.Store()
+        named_graphs_only.bulk_load(path=str(build.dataset_path), format=pyoxigraph.RdfFormat.N_QUADS)
+        return named_graphs_only.dump(format=rdf_format, **options)
+    # Triple formats carry the union of all graphs: the default graph of the published store.
+    return open_dataset(build).dump(format=rdf_format, from_graph=pyoxigraph.DefaultGraph(), **options)
 
 
 def facts_rows(store: pyoxigraph.Store, queries_dir: Path) -> Iterable[list[str]]:
     query = (queries_dir / FACTS_QUERY).read_text(encoding="utf-8")
-    solutions = store.query(query, use_default_graph_as_union=True)
+    solutions = store.query(query)
     for solution in solutions:
         row = []
         for column in CSV_COLUMNS:

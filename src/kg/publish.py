@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,19 +85,41 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def new_version(out: Path) -> Path:
     if out.exists() and not out.is_symlink():
-        raise BuildError(
-            f"{out} is a directory that kg did not create; move it away or choose another --out"
-        )
+        raise BuildError(f"{out} is a directory that kg did not create; move it away or choose another --out")
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 1_000_000:06d}"
     path = versions_dir(out) / stamp
     path.mkdir(parents=True)
     return path
 
 
-def load_store(version: Path, nquads: Path) -> int:
-    """Bulk-load the dataset into an on-disk Oxigraph store; return the number of quads."""
-    store = pyoxigraph.Store(str(version / STORE))
+def union_triples(nquads: Path) -> Iterator[pyoxigraph.Quad]:
+    """Every quad of the dataset moved to the default graph."""
+    default = pyoxigraph.DefaultGraph()
+    for quad in pyoxigraph.parse(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS):
+        yield pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, default)
+
+
+def fill_store(store: pyoxigraph.Store, nquads: Path) -> pyoxigraph.Store:
+    """Load the dataset's named graphs, and their union as the default graph.
+
+    The union is materialised: Oxigraph's on-the-fly union (use_default_graph_as_union) is a
+    bag, so a triple stated in ten reports (an indicator's label) would come back ten times and
+    multiply every join and COUNT. A store's default graph is a set: loading the triples there
+    removes the duplicates.
+    """
     store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.bulk_extend(union_triples(nquads))
+    return store
+
+
+def memory_store(nquads: Path) -> pyoxigraph.Store:
+    """An in-memory copy of a build's dataset, shaped like the published store."""
+    return fill_store(pyoxigraph.Store(), nquads)
+
+
+def load_store(version: Path, nquads: Path) -> int:
+    """Bulk-load the dataset into the build's on-disk Oxigraph store; return the number of quads."""
+    store = fill_store(pyoxigraph.Store(str(version / STORE)), nquads)
     store.optimize()
     count = len(store)
     store.flush()

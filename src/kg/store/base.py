@@ -31,20 +31,10 @@ class QueryRequest:
     media_type: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    # The default graph is the union of all graphs unless the query (FROM) or the protocol
-    # (default-graph-uri / named-graph-uri) names the dataset.
-    union_default_graph: bool = True
 
     def key(self) -> str:
         digest = hashlib.sha256()
-        parts = (
-            self.sparql,
-            self.media_type,
-            str(self.union_default_graph),
-            *self.default_graphs,
-            "|",
-            *self.named_graphs,
-        )
+        parts = (self.sparql, self.media_type, *self.default_graphs, "|", *self.named_graphs)
         for part in parts:
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\x00")

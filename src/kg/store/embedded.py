@@ -35,8 +35,6 @@ def _run(store: pyoxigraph.Store, request: QueryRequest, max_rows: int) -> Query
     if request.default_graphs or request.named_graphs:
         options["default_graph"] = [pyoxigraph.NamedNode(g) for g in request.default_graphs]
         options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request.named_graphs]
-    elif request.union_default_graph:
-        options["use_default_graph_as_union"] = True
     results = store.query(request.sparql, **options)
     if isinstance(results, pyoxigraph.QueryBoolean):
         return QueryResult(formats.serialize_ask(bool(results), request.media_type), request.media_type)

@@ -1,9 +1,10 @@
 """``kg publish``: copy a build into an external store with the SPARQL 1.1 Graph Store Protocol.
 
 Each named graph is replaced with one HTTP PUT, which the server applies atomically, so a reader
-never sees half a report. The build version is written last (graph ``<base>graph/build``): until
-then clients keep the previous version's caches, and a publish that is killed midway leaves
-every graph either as it was or fully replaced.
+never sees half a report. The default graph is then replaced by the union of all graphs (a set:
+a triple stated by many reports is there once), as in the embedded store. The build version is
+written last (graph ``<base>graph/build``): until then clients keep the previous version's
+caches, and a publish that is killed midway leaves every graph either as it was or fully replaced.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 import pyoxigraph
 
 from kg.namespaces import KG
-from kg.publish import Build
+from kg.publish import Build, union_triples
 from kg.store.remote import BUILD_GRAPH, BUILD_NODE
 
 
@@ -25,9 +26,11 @@ class PublishError(Exception):
     pass
 
 
-def put_graph(gsp_url: str, graph: str, body: bytes, timeout: float = 300) -> None:
+def put_graph(gsp_url: str, graph: str | None, body: bytes, timeout: float = 300) -> None:
+    """PUT ``body`` as the named graph ``graph`` (the default graph when None)."""
     separator = "&" if "?" in gsp_url else "?"
-    url = f"{gsp_url}{separator}{urllib.parse.urlencode({'graph': graph})}"
+    target = urllib.parse.urlencode({"graph": graph}) if graph else "default"
+    url = f"{gsp_url}{separator}{target}"
     request = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": "application/n-triples"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -53,6 +56,10 @@ def publish_build(build: Build, gsp_url: str, progress: Callable[[str], None] | 
         if progress:
             progress(f"PUT {number}/{len(names)} {name} ({len(graphs[name]):,} triples)")
         put_graph(gsp_url, name, pyoxigraph.serialize(graphs[name], format=pyoxigraph.RdfFormat.N_TRIPLES))
+    if progress:
+        progress("PUT the union of all graphs as the default graph")
+    union = {quad.triple for quad in union_triples(build.dataset_path)}
+    put_graph(gsp_url, None, pyoxigraph.serialize(union, format=pyoxigraph.RdfFormat.N_TRIPLES))
     version = f'<{BUILD_NODE}> <{KG.buildVersion}> "{build.version}" .\n'.encode()
     put_graph(gsp_url, BUILD_GRAPH, version)
     if progress:

@@ -2,8 +2,9 @@
 
 Queries are forwarded with SPARQLWrapper after the same safety guard as the embedded store
 (``kg.sparql.guard``): no update, no SERVICE, FROM only naming graphs of the server. The server
-must expose the union of its graphs as the default graph (``oxigraph serve --union-default-graph``,
-Fuseki ``tdb2:unionDefaultGraph true``; Virtuoso does by default).
+sees the union of its graphs as the default graph because ``kg publish`` writes it there (do not
+turn on a server-side union such as ``oxigraph serve --union-default-graph``: Oxigraph's is a bag,
+and it would hide the materialised one).
 
 The build version published by ``kg publish`` lives in the graph ``<base>graph/build``; caches in
 the web layer are keyed by it, so a new publish invalidates them.
@@ -64,8 +65,8 @@ class RemoteStore:
     def execute(self, request: QueryRequest) -> QueryResult:
         info = inspect(request.sparql)
         if info.has_dataset_clause and not (request.default_graphs or request.named_graphs):
-            # A union-default-graph server may let its union win over FROM; naming the same graphs
-            # as protocol parameters gives FROM its standard meaning everywhere.
+            # Some servers (Virtuoso; Oxigraph with a server-side union) let their union win over
+            # FROM; naming the same graphs as protocol parameters gives FROM its standard meaning.
             request = replace(request, default_graphs=info.from_graphs, named_graphs=info.from_named_graphs)
         wrapper = self._wrapper(request)
         try:

@@ -137,9 +137,7 @@ def endpoint() -> Response:
         raise QueryRefused(400, "the query is empty")
     info = inspect(query)
     media_type = _choose_type(info.is_graph)
-    request_ = QueryRequest(
-        query, media_type, tuple(default_graphs), tuple(named_graphs), union_default_graph=not info.has_dataset_clause
-    )
+    request_ = QueryRequest(query, media_type, tuple(default_graphs), tuple(named_graphs))
     result, etag = answer(request_)
     return _result_response(result, etag)
 
