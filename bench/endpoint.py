@@ -89,13 +89,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results-endpoint.md")
     args = parser.parse_args()
     bin_dir = Path(sys.executable).parent
-    dataset = (args.build.resolve() / "dataset.nq").resolve()
     ours, uncached, oxi = free_port(), free_port(), free_port()
     scratch = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     # The peer serves a copy of our own store (same engine, same data, the same materialised
     # union as default graph), so both answer the same queries over the same bytes.
     shutil.copytree(args.build.resolve() / "store", scratch / "oxi")
-    )
     servers = [
         start([str(bin_dir / "kg"), "serve", "--build", str(args.build), "--port", str(ours)]),
         start(
