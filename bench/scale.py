@@ -197,6 +197,7 @@ def main() -> None:
                 f"{first_search:.0f} |"
             )
             print(summary[-1], flush=True)
+            args.out.write_text("\n".join([*lines, *summary, "", *detail]) + "\n", encoding="utf-8")
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     args.out.write_text("\n".join([*lines, *summary, "", *detail]) + "\n", encoding="utf-8")

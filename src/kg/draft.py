@@ -44,6 +44,7 @@ from kg.source import SourceText
 
 TODO_LABEL = "TODO"
 TITLE_REPEATS = "the title repeats a figure stated in the text"
+COUNTER_REASON = "a count in "
 SECTION_ORDER = ("agencies", "officials", "documents", "programs", "regions", "indicators", "facts")
 ID_PREFIX = {
     "agencies": "agency",
@@ -76,8 +77,10 @@ NOT_BEFORE_LEVEL = set("全我本各该外跨出入进邻分两多")
 # A suffix followed by one of these is part of another word: 部门, 会议, 省部级, 委员, 院士, 部署 …
 NOT_AFTER_SUFFIX = set("级门议员士校理事法学面分署")
 # Words that end like an agency name but are not one: 布局, 社会, 全部 …
-NOT_AGENCY_ENDINGS = ("布局", "格局", "大局", "全局", "开局", "结局", "当局", "全部", "干部", "内部", "局部", "外部",
-                      "社会", "机会", "体会", "大会", "都会", "学会", "协会员", "西部", "东部", "中部", "北部", "南部")  # fmt: skip
+NOT_AGENCY_ENDINGS = (
+    "布局", "格局", "大局", "全局", "开局", "结局", "当局", "全部", "干部", "内部", "局部", "外部",
+    "社会", "机会", "体会", "大会", "都会", "西部", "东部", "中部", "北部", "南部",
+)  # fmt: skip
 AGENCY_BREAKS = (
     "会同", "联合", "关于", "召开", "印发", "出台", "发布", "组织", "牵头", "表示", "介绍", "获悉", "支持",
     "负责", "党组", "党委", "书记", "主任", "厅长", "局长", "县长", "市长", "省长", "部长", "总书记",
@@ -94,10 +97,9 @@ ROLE_WORDS = sorted(
     key=len,
     reverse=True,
 )  # fmt: skip
-SPEECH_VERBS = (
-    "表示", "说", "告诉", "指出", "介绍", "强调", "认为", "称", "谈到", "谈起", "坦言", "透露", "这样说", "在",
-    "同志", "等",
-)  # fmt: skip
+# What may follow a name after a title (王振华在发布会上说, 刘文斌\n) and what makes a speaker
+SAYING = ("表示", "说", "告诉", "指出", "介绍", "强调", "认为", "称", "谈到", "谈起", "坦言", "透露", "这样说")
+SPEECH_VERBS = (*SAYING, "在", "同志", "等")
 SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -108,11 +110,13 @@ SURNAMES = set(
 )
 
 # Quantities -----------------------------------------------------------------------------------
-# Counters written after a number that have no unit in units.ttl yet: the fact is drafted with the
-# bare numeral and unit 'count', and a comment asking for the unit.
+# Counters written after a number that have no unit in units.ttl yet (and compounds like 人次 that
+# start with one that has): such a number is not drafted as a fact with a wrong unit but listed
+# under not_facts, saying which unit to add.
 OTHER_COUNTERS = sorted(
     ["公里", "千米", "平方米", "公顷", "万吨", "吨", "斤", "公斤", "千克", "所", "座", "条", "辆", "台", "头",
-     "只", "场", "批", "种", "处", "套", "间", "张", "处", "件", "份", "篇", "棵", "株", "栋", "口", "眼"],
+     "只", "场", "批", "种", "处", "套", "间", "张", "件", "份", "篇", "棵", "株", "栋", "口", "眼", "期",
+     "人次", "户次", "亩次", "元/人", "元/亩"],
     key=len,
     reverse=True,
 )  # fmt: skip
@@ -133,11 +137,15 @@ TARGET_WORDS = re.compile(
 )
 # After 累计发放37.22亿元, a clause that goes on with a verb is still 累计: 惠及7.6万脱贫户
 CONTINUATIONS = ("惠及", "覆盖", "带动", "帮助", "受益", "涉及", "其中", "占", "共", "合计", "总计")
-LIGHT_VERBS = ("达到", "达", "完成", "实现", "为", "共", "累计", "共计", "稳定在", "控制在", "有", "是", "在", "的", "安排",
-               "投入", "发放", "跨上", "迈上", "占到", "占")  # fmt: skip
-SUBJECT_VERBS = ("实现", "完成", "达到", "达", "突破", "稳定在", "控制在", "增长", "增加", "提高", "下降", "为",
-                 "是", "有", "共", "累计", "全部", "纳入", "开展", "惠及", "覆盖", "进入", "开工", "获得",
-                 "得到", "超过", "占", "比", "同比", "安排", "投入", "发放", "培育", "完成了", "跨上", "迈上")  # fmt: skip
+LIGHT_VERBS = (
+    "达到", "达", "完成", "实现", "为", "共", "累计", "共计", "稳定在", "控制在", "有", "是", "在", "的", "安排",
+    "投入", "发放", "跨上", "迈上", "占到", "占",
+)  # fmt: skip
+SUBJECT_VERBS = (
+    "实现", "完成", "达到", "达", "突破", "稳定在", "控制在", "增长", "增加", "提高", "下降", "为", "是", "有", "共",
+    "累计", "全部", "纳入", "开展", "惠及", "覆盖", "进入", "开工", "获得", "得到", "超过", "占", "比", "同比", "安排",
+    "投入", "发放", "培育", "完成了", "跨上", "迈上",
+)  # fmt: skip
 LEADING_NOISE = ("其中", "全年", "同时", "共", "并", "还", "已", "再", "均", "总计", "合计", "此外", "另外", "截至",
                  "年底", "年末", "底")  # fmt: skip
 NOUN_STOPS = ("和", "与", "及", "等", "的", "以上", "左右", "全部", "实现", "纳入", "开展", "惠及", "覆盖", "开工",
@@ -145,11 +153,15 @@ NOUN_STOPS = ("和", "与", "及", "等", "的", "以上", "左右", "全部", "
               "实施", "进入", "发展", "参加", "通过", "完成", "在", "共")  # fmt: skip
 
 PERIOD_MARKERS = re.compile(
-    r"(?<![比较])(?:(?P<since>去年以来)|(?P<last>去年一年|过去的一年|过去一年|去年|上年|上一年)|(?P<this>今年|本年)"
-    r"|(?P<next>明年)|(?P<cumulative>累计)|(?<!\d)(?P<year>(?:19|20)\d{2})年(?!\d{1,2}月\d))"
+    r"(?<![比较])(?:(?P<since>去年以来)|(?P<last>去年一年|过去的一年|过去一年|去年|上年|上一年)|(?P<this>今年|本年|(?<!年)下半年)"
+    r"|(?P<next>明年)|(?P<cumulative>累计)|(?<!\d)(?P<year>(?:19|20)\d{2})年(?!\d{1,2}月\d)"
+    r"|(?P<progress>(?<!年)(?:上半年|前三季度|[一二三四]季度|(?<!\d)\d{1,2}[—–\-~至到]\d{1,2}月)))"
 )
+# Cues of the report's own year that report progress, not plans: 上半年, 1—6月, 一季度
+PROGRESS = re.compile(r"上半年|季度|月$")
 DATE = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{1,2}月(?=份|底|初|中旬|上旬|下旬)"
+    r"|\d{1,2}[—–\-~至到]\d{1,2}月"
 )
 YEAR = re.compile(r"(?:19|20)\d{2}年|[〇零一二三四五六七八九]{4}年")
 
@@ -239,13 +251,14 @@ def entity_labels(data: dict[str, Any], lang: str = "zh") -> list[str]:
 class KnownGraph:
     """Labels and aliases of every entity curated under ``data_dir/reports``, by section."""
 
-    def __init__(self) -> None:
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self.data_dir = data_dir or Path()
         self.by_label: dict[str, dict[str, KnownEntity]] = {}
         self.by_id: dict[str, KnownEntity] = {}
 
     @classmethod
     def load(cls, data_dir: Path) -> KnownGraph:
-        known = cls()
+        known = cls(data_dir)
         for path in sorted((data_dir / "reports").glob("*/report.yaml")):
             for section, data in _curated_entries(path):
                 entity = KnownEntity(section, str(data["id"]), data, path)
@@ -392,25 +405,6 @@ class Drafter:
         starts = self.source.occurrences(quote)
         return None if len(starts) <= 1 else starts.index(start) + 1
 
-    def unique_quote(self, start: int, end: int, left: int = 0, right: int = 0) -> tuple[str, int | None]:
-        """A quote of text[start:end] widened by up to ``left``/``right`` characters inside its
-        clause until it is unique; else the narrowest one with its occurrence number."""
-        clause_start, clause_end = self.bounds(start, CLAUSE_DELIMITERS - {"、"})
-        max_left = start - clause_start
-        max_right = clause_end - end
-        base_left = min(left, max_left)
-        base_right = min(right, max_right)
-        for extra in range(0, 12):
-            for grow_left in (True, False):
-                lo = start - min(max_left, base_left + (extra if grow_left else 0))
-                hi = end + min(max_right, base_right + (0 if grow_left else extra))
-                quote = self.text[lo:hi]
-                if len(self.source.occurrences(quote)) == 1:
-                    return quote, None
-        lo, hi = start - base_left, end + base_right
-        quote = self.text[lo:hi]
-        return quote, self.occurrence(quote, lo)
-
     # -- header --------------------------------------------------------------------------------
 
     def title(self) -> Mention:
@@ -464,7 +458,9 @@ class Drafter:
                 if len(name) >= 3 and name[-1] in LEVELS:
                     self.place_names.update({name, name[:-1]})
         head = " ".join(m.text for m in (publisher, title) if m)
-        for match in re.finditer(rf"([{CJK_RANGE}]{{2}})([省市县])(?=人民政府|委|政府|人大|政协|[^{CJK_RANGE}]|$)", head):
+        for match in re.finditer(
+            rf"([{CJK_RANGE}]{{2}})([省市县])(?=人民政府|委|政府|人大|政协|[^{CJK_RANGE}]|$)", head
+        ):
             if not set(match.group(1)) & set("年月日的在和与及"):
                 self.place_names.update({match.group(0), match.group(1)})
         for name in sorted(self.place_names, key=len, reverse=True):
@@ -532,7 +528,9 @@ class Drafter:
                 self.region_mentions.append((start, end, slug))
         self.region_mentions.sort()
         # quote a region by its name rather than an alias (全省 rather than 三晋)
-        for start, end, slug in sorted(self.region_mentions, key=lambda m: (self.text[m[0] : m[1]] in self.alt_region_words, m[0])):
+        for start, end, slug in sorted(
+            self.region_mentions, key=lambda m: (self.text[m[0] : m[1]] in self.alt_region_words, m[0])
+        ):
             self.regions.setdefault(slug, Mention(start, end, self.text[start:end]))
 
     # -- agencies ------------------------------------------------------------------------------
@@ -569,7 +567,9 @@ class Drafter:
 
     def _starts_agency(self, position: int) -> bool:
         rest = self.text[position : position + 8]
-        return rest[:1] in LEVELS or rest.startswith(("中共", "国家")) or any(rest.startswith(p) for p in self.place_names)
+        return (
+            rest[:1] in LEVELS or rest.startswith(("中共", "国家")) or any(rest.startswith(p) for p in self.place_names)
+        )
 
     def _agency_starts(self) -> Iterator[tuple[int, int]]:
         """(start, body start) of every place where an agency name may begin."""
@@ -579,7 +579,9 @@ class Drafter:
                 if not text.startswith("国家级", position):
                     yield position, position + 2
                 continue
-            place = next((p for p in sorted(self.place_names, key=len, reverse=True) if text.startswith(p, position)), None)
+            place = next(
+                (p for p in sorted(self.place_names, key=len, reverse=True) if text.startswith(p, position)), None
+            )
             if place:
                 yield position, position + len(place)
                 continue
@@ -682,13 +684,16 @@ class Drafter:
         return next(((m, e) for m, e in self.agency_mentions if m.end == end), None)
 
     def agency_parents(self) -> None:
+        """parent: the agency whose name begins this one's (省财政厅 of 省财政厅农业农村处), else the
+        government (or party committee) of its place (山西省人民政府 of 山西省农业农村厅)."""
         agencies = self.entities["agencies"]
         for entity in agencies:
             if entity.known or "parent" in entity.fields:
                 continue
             label = entity.label
-            parents = [a for a in agencies if a is not entity and len(a.label) < len(label) and label.startswith(a.label)]
-            parents = [a for a in parents if not a.label.endswith(("人民政府", "政府")) or True]
+            parents = [
+                a for a in agencies if a is not entity and len(a.label) < len(label) and label.startswith(a.label)
+            ]
             if parents:
                 entity.fields["parent"] = max(parents, key=lambda a: len(a.label))
                 continue
@@ -740,7 +745,9 @@ class Drafter:
                 if role in re.split(r"[、,，/]", name):
                     return slug, None
         if role.startswith("副") or role in ("党组成员", "总农艺师", "总经济师"):
-            return self.vocab.pick("role", "official") or "official", f"check: {role} has no role of its own in roles.ttl"
+            return self.vocab.pick(
+                "role", "official"
+            ) or "official", f"check: {role} has no role of its own in roles.ttl"
         if role == "总书记":
             return self.vocab.pick("role", "general-secretary", "official") or "official", None
         if role.endswith("书记"):
@@ -768,7 +775,9 @@ class Drafter:
             if role == "总书记" and self.agency_at(position) is None:
                 name_before = self._name_before(position)
                 if name_before:
-                    self.official_with_chain(name_before, position - len(name_before), [(None, role, position, role_end)])
+                    self.official_with_chain(
+                        name_before, position - len(name_before), [(None, role, position, role_end)]
+                    )
                 position = role_end
                 continue
             if name is None:
@@ -778,16 +787,15 @@ class Drafter:
             name_start = role_end + (1 if text[role_end] in " \u3000" else 0)
             official = self.official_with_chain(name, name_start, chain)
             taken.append((name_start, name_start + len(name)))
-            if text.startswith(SPEECH_VERBS[:-3], name_start + len(name)):
+            if text.startswith(SAYING, name_start + len(name)):
                 self.speakers.append((chain[0][2], name_start + len(name), official))
             position = role_end
         # later mentions: 张玉宏表示, 张玉宏说, “…”张玉宏这样说
         for official in self.entities["officials"]:
             for start in self.source.occurrences(official.label):
                 end = start + len(official.label)
-                if text.startswith(SPEECH_VERBS[:-3], end) or text.startswith("这样说", end):
-                    if not any(s <= start < e for s, e in taken):
-                        self.speakers.append((start, end, official))
+                if text.startswith(SAYING, end) and not any(s <= start < e for s, e in taken):
+                    self.speakers.append((start, end, official))
 
     def _chain(self, role_start: int, role: str) -> list[tuple[Mention | None, str, int, int]]:
         """[(agency mention or None, role, role start, role end)] of 省委农办主任、省农业农村厅党组书记、厅长."""
@@ -805,7 +813,9 @@ class Drafter:
             start, current = left - 1 - len(previous), previous
         return chain
 
-    def official_with_chain(self, name: str, name_start: int, chain: list[tuple[Mention | None, str, int, int]]) -> Entity:
+    def official_with_chain(
+        self, name: str, name_start: int, chain: list[tuple[Mention | None, str, int, int]]
+    ) -> Entity:
         known = self.known.find("officials", name)
         official = self.add_entity("officials", name, Mention(name_start, name_start + len(name), name), known)
         current_agency: Mention | None = None
@@ -927,7 +937,8 @@ class Drafter:
         # 纳入年度实施计划, 发布地方标准, 制定“1 1 18”农业农村现代化规划体系
         verbs = "纳入|制定|印发|出台|发布|编制|修订|出台了"
         for match in re.finditer(
-            rf"(?:{verbs})[{CJK_RANGE}]{{0,2}}?((?:“[^“”\n]{{1,20}}”)?[{CJK_RANGE}]{{0,10}}?(?:实施计划|规划体系|标准))", text
+            rf"(?:{verbs})[{CJK_RANGE}]{{0,2}}?((?:“[^“”\n]{{1,20}}”)?[{CJK_RANGE}]{{0,10}}?(?:实施计划|规划体系|标准))",
+            text,
         ):
             start = match.start(1)
             label = match.group(1)
@@ -957,6 +968,33 @@ class Drafter:
                 return slug
         return self.vocab.pick("program-kind", "policy-principle") or "policy-principle"
 
+    def members(self, group: Entity, end: int) -> None:
+        """The named members listed just before a group (农村道路通畅、供水保障…五大工程): programs
+        whose parent is the group."""
+        text = self.text
+        if text[end - 1 : end] == "等":
+            end -= 1
+        start, _ = self.bounds(end - 1, CLAUSE_DELIMITERS - {"、"}) if end > 0 else (0, 0)
+        items = re.split("[、和及与]", text[start:end])
+        if len(items) < 2:
+            return
+        position = start
+        verbs = r"^(?:重点|协调|统筹|全力|持续|加快|大力|积极)?(?:实施|推动|推进|开展|建设|抓好|打造|发展)"
+        for item in items:
+            item_start = position
+            position += len(item) + 1
+            verb = re.match(verbs, item)
+            if verb and len(item) - verb.end() >= 2:
+                item, item_start = item[verb.end() :], item_start + verb.end()
+            if not 2 <= len(item) <= 12 or not all(is_cjk(c) for c in item) or any(c in CHINESE_DIGITS for c in item):
+                continue
+            mention = Mention(item_start, item_start + len(item), item)
+            member = self.add_entity(
+                "programs", item, mention, self.known.find("programs", item), kind=group.fields.get("kind")
+            )
+            if member is not group and not member.known:
+                member.fields.setdefault("parent", group)
+
     def find_programs(self) -> None:
         text = self.text
         document_spans = [(d.mention.start, d.mention.end) for d in self.entities["documents"]]
@@ -965,7 +1003,9 @@ class Drafter:
                 continue
             name = text[start:end]
             following = text[end : end + 8]
-            doc_following = re.match(rf"[^\\W\\d的_]{{0,10}}?(?:规划体系|规划|实施方案|方案|意见)(?![{CJK_RANGE}])", following)
+            doc_following = re.match(
+                rf"[^\\W\\d的_]{{0,10}}?(?:规划体系|规划|实施方案|方案|意见)(?![{CJK_RANGE}])", following
+            )
             if doc_following:
                 label = name + doc_following.group()
                 mention = Mention(start, end + len(doc_following.group()), label)
@@ -988,7 +1028,10 @@ class Drafter:
                 continue
             label = match.group()
             mention = Mention(match.start(), match.end(), label)
-            self.add_entity("programs", label, mention, self.known.find("programs", label), kind=self.program_kind(label))
+            group = self.add_entity(
+                "programs", label, mention, self.known.find("programs", label), kind=self.program_kind(label)
+            )
+            self.members(group, match.start())
         # 健全…机制, 实施乡村建设行动, 叫响…品牌, 创建4个乡村振兴示范县
         verbs = "实施|开展|推进|推动|启动|创建|打造|健全|完善|落实|建立|构建|强化|叫响|建设"
         nouns = r"专项行动|行动|工程|计划|机制|品牌|平台|示范县|示范村|示范区|示范基地|产业园|强镇"
@@ -1003,7 +1046,9 @@ class Drafter:
             if any(e.label == label for e in self.entities["programs"]):
                 continue
             mention = Mention(start, start + len(label), label)
-            self.add_entity("programs", label, mention, self.known.find("programs", label), kind=self.program_kind(label))
+            self.add_entity(
+                "programs", label, mention, self.known.find("programs", label), kind=self.program_kind(label)
+            )
 
     # -- quantities -----------------------------------------------------------------------------
 
@@ -1090,7 +1135,11 @@ class Drafter:
             return "an ordinal (第…)"
         if text.startswith("届", end) or (start > 0 and text[start - 1] == "届"):
             return "the number of a session (届/次), not a quantity"
+        if numeral == "百" and text.startswith("分点", end):
+            return "“percentage point”, the unit of a change"
         if not numeral[0].isdigit():
+            if numeral == "半" and text.startswith("年", end):
+                return "half a year (上半年, 下半年), a time"
             if text.startswith("年", end):
                 return "a span of years, not a separate quantity"
             if start > 0 and text[start - 1] in "（(" and text.startswith(("）", ")"), end):
@@ -1112,6 +1161,16 @@ class Drafter:
         except AmountError:
             return "not a number on its own (a word or a set phrase)"
         comments: dict[str, str] = {}
+        approx = next((w for w in ("余", "多") if arabic and text.startswith(w, end)), None)
+        after = end + (1 if approx else 0)
+        counter = next((c for c in OTHER_COUNTERS if text.startswith(c, after)), None)
+        if counter:
+            return f"{COUNTER_REASON}{counter}: the unit is not in units.ttl yet (add it, then make this a fact)"
+        # 七成, 三成以上: tenths (not 成立, 成果 …)
+        if text.startswith("成", after) and 0 < value < 10:
+            following = text[after + 1 : after + 3]
+            if not is_cjk(following[:1] or "。") or following in ("以上", "左右"):
+                return Quantity(start, after + 1, value * 10, "percent", [(start, end)], after + 1)
         if not arabic:
             if text.startswith("大", end) and value >= 3 and is_cjk(text[end + 1 : end + 2]):
                 return Quantity(start, end, value, "count", [(start, end)], end)
@@ -1126,8 +1185,6 @@ class Drafter:
             comments["unit"] = "check: percentage points"
             return Quantity(start, end, value, self.vocab.pick("unit", "percent") or "percent", [(start, end)],
                             end + 4, change=True, comments=comments)  # fmt: skip
-        approx = next((w for w in ("余", "多") if text.startswith(w, end)), None)
-        after = end + (1 if approx else 0)
         unit = self.unit_after(after)
         if unit is not None and not approx:
             if unit[1] == "year" and value >= 1900:
@@ -1162,7 +1219,11 @@ class Drafter:
             q.qualifier = None
         # 12065个项目全部开工
         clause_end = self.bounds(q.end, CLAUSE_DELIMITERS - {"(", ")", "（", "）"})[1]
-        if q.qualifier is None and "全部" in text[q.end : min(clause_end, q.end + 10)] and self.vocab.has("qualifier", "all"):
+        if (
+            q.qualifier is None
+            and "全部" in text[q.end : min(clause_end, q.end + 10)]
+            and self.vocab.has("qualifier", "all")
+        ):
             q.qualifier = "all"
 
     # -- facts ----------------------------------------------------------------------------------
@@ -1197,7 +1258,7 @@ class Drafter:
                 period = "since-last-year"
             elif kind == "last":
                 period = str(self.year - 1)
-            elif kind == "this":
+            elif kind in ("this", "progress"):
                 period = str(self.year)
             elif kind == "next":
                 period = str(self.year + 1)
@@ -1246,25 +1307,35 @@ class Drafter:
             return "unspecified", f"check: {cue} is not a period of periods.ttl"
         return period, cue
 
-    def fact_type(self, q: Quantity, period: str) -> tuple[str, str | None, str]:
+    def fact_type(self, q: Quantity, period: str, cue: str = "") -> tuple[str, str | None, str]:
         """(type, compared_with, cue)."""
         text = self.text
         clause_start, _ = self.bounds(q.start, CLAUSE_DELIMITERS)
-        before = text[clause_start : q.qualifier_start if q.qualifier_start is not None and q.qualifier_start < q.start else q.start]
+        before = text[
+            clause_start : q.qualifier_start
+            if q.qualifier_start is not None and q.qualifier_start < q.start
+            else q.start
+        ]
         sentence_start, _ = self.sentence(q.start)
         sentence_before = text[sentence_start : q.start]
         compared = None
         base = re.search(r"比(?:(\d{4})年|上年|去年|上一年)|同比", before)
         if base:
             compared = base.group(1) or (str(int(period) - 1) if period.isdigit() else None)
-        change = q.change or before.endswith(CHANGE_WORDS) or bool(re.search(r"比(?:\d{4}年|上年|去年|上一年)[多少增减]", before))
+        change = (
+            q.change
+            or before.endswith(CHANGE_WORDS)
+            or bool(re.search(r"比(?:\d{4}年|上年|去年|上一年)[多少增减]", before))
+        )
         if change and compared is None and period.isdigit():
             compared = str(int(period) - 1)
         if compared and not self.vocab.has("period", compared):
             compared = None
-        future = period.isdigit() and int(period) >= self.year
+        # the report's year is planned (今年将…), unless the text reports progress in it (上半年, 已完成)
+        progress = bool(PROGRESS.search(cue)) or "已" in text[clause_start : q.start]
+        future = period.isdigit() and (int(period) > self.year or (int(period) == self.year and not progress))
         past = period.isdigit() and int(period) < self.year
-        if future or (not past and TARGET_WORDS.search(sentence_before)):
+        if future or (not past and not progress and TARGET_WORDS.search(sentence_before)):
             return "target", compared if change else None, "future"
         if q.unit == "percent" and (any(w in before for w in SHARE_WORDS) or text[q.start : q.end] == "一半"):
             return "share", None, "占"
@@ -1340,7 +1411,10 @@ class Drafter:
         masked = segment.replace("增加值", "增加\0")
         if own_clause:
             trailing = "|".join(
-                re.escape(w) for w in sorted({*LIGHT_VERBS, *CHANGE_WORDS, *(w for w, _ in QUALIFIERS_BEFORE)}, key=len, reverse=True)
+                re.escape(w)
+                for w in sorted(
+                    {*LIGHT_VERBS, *CHANGE_WORDS, *(w for w, _ in QUALIFIERS_BEFORE)}, key=len, reverse=True
+                )
             )
             label = re.sub(rf"(?:{trailing}|比(?:\d{{4}}年|上年|去年)|同比)+$", "", masked).replace("\0", "值")
             if label in SUBJECT_VERBS:
@@ -1372,7 +1446,7 @@ class Drafter:
         previous: Fact | None = None
         for q in kept:
             period, period_cue = self.period_of(q)
-            kind, compared, _ = self.fact_type(q, period)
+            kind, compared, _ = self.fact_type(q, period, period_cue)
             if kind == "target" and period == "unspecified" and self.vocab.has("period", str(self.year)):
                 period, period_cue = str(self.year), "check: a plan with no year; the report's year assumed"
             region = self.region_of(q)
@@ -1424,7 +1498,11 @@ class Drafter:
         if speaker is None:
             first_sentence = self.sentence(paragraph_start)
             speaker = next(
-                (o for s, _, o in self.speakers if paragraph_start <= s < first_sentence[1] and s - paragraph_start < 40),
+                (
+                    o
+                    for s, _, o in self.speakers
+                    if paragraph_start <= s < first_sentence[1] and s - paragraph_start < 40
+                ),
                 None,
             )
         if speaker is not None and speaker.posts:
@@ -1453,7 +1531,13 @@ class Drafter:
         for (start, end), reason in sorted(self.skipped.items()):
             if (start, end) in fact_numerals:
                 continue
-            lo, hi = (start, end) if reason == TITLE_REPEATS else self.not_fact_window(start, end)
+            if reason == TITLE_REPEATS:
+                lo, hi = start, end
+            elif reason.startswith(COUNTER_REASON):  # 386公里, 3600余人次
+                counter = reason[len(COUNTER_REASON) :].split(":")[0]
+                lo, hi = start, text.index(counter, end) + len(counter)
+            else:
+                lo, hi = self.not_fact_window(start, end)
             if windows and lo < windows[-1][1] and windows[-1][2] == reason and not self.inside(lo, hi):
                 windows[-1][1] = max(windows[-1][1], hi)
             else:
@@ -1479,6 +1563,8 @@ class Drafter:
             for match in pattern.finditer(text, max(0, start - 12), min(len(text), end + 12)):
                 if match.start() <= start and end <= match.end():
                     return match.start(), match.end()
+        if text.startswith("百分点", start):
+            return start, start + 3
         lo = start - 1 if start > 0 and is_cjk(text[start - 1]) else start
         hi = end + 1 if end < len(text) and is_cjk(text[end]) else end
         if hi - lo == end - start:  # 一、 （二）
@@ -1618,18 +1704,16 @@ class Drafter:
         return node
 
     def shown_path(self, path: Path) -> str:
-        parts = path.parts
-        return "/".join(parts[-3:]) if len(parts) >= 3 else str(path)
+        """data/reports/<id>/report.yaml: the known file, relative to the data directory's parent."""
+        try:
+            return path.resolve().relative_to(self.known.data_dir.resolve().parent).as_posix()
+        except ValueError:
+            return str(path)
 
     def entity_quote(self, entity: Entity) -> tuple[str, int | None]:
         mention = entity.mention
         quote = mention.text
         return quote, self.occurrence(quote, mention.start)
-
-    def reference(self, entity: Entity | None, holder: Entity, name: str) -> str | None:
-        if entity is None:
-            return None
-        return entity.id
 
     def document(self, publisher: Entity, issued_comment: str | None) -> CommentedMap:
         doc = CommentedMap()
@@ -1658,7 +1742,11 @@ class Drafter:
             parent_id = parent.id if isinstance(parent, Entity) else None
             if known_parent and str(known_parent) in known_ids["agencies"]:
                 parent_id = str(known_parent)
-            kind = str(entity.known.data.get("kind")) if entity.known and entity.known.data.get("kind") else entity.fields.get("kind")
+            kind = (
+                str(entity.known.data.get("kind"))
+                if entity.known and entity.known.data.get("kind")
+                else entity.fields.get("kind")
+            )
             agencies.append(self.entry(entity, [("kind", kind), ("parent", parent_id)]))
         doc["agencies"] = agencies
 
@@ -1701,7 +1789,12 @@ class Drafter:
             kind = entity.fields.get("kind")
             if entity.known and entity.known.data.get("kind"):
                 kind = str(entity.known.data["kind"])
-            programs.append(self.entry(entity, [("kind", kind)]))
+            parent = entity.fields.get("parent")
+            parent_id = parent.id if isinstance(parent, Entity) else None
+            known_parent = entity.known.data.get("parent") if entity.known else None
+            if known_parent and str(known_parent) in known_ids["programs"]:
+                parent_id = str(known_parent)
+            programs.append(self.entry(entity, [("kind", kind), ("parent", parent_id)]))
         if programs:
             doc["programs"] = programs
 
@@ -1733,8 +1826,8 @@ class Drafter:
             doc["indicators"] = indicators
 
         facts = CommentedSeq()
-        for number_, fact in enumerate(self.facts, start=1):
-            facts.append(self.fact_entry(fact, number_))
+        for index, fact in enumerate(self.facts, start=1):
+            facts.append(self.fact_entry(fact, index))
         if facts:
             doc["facts"] = facts
 
@@ -1753,10 +1846,10 @@ class Drafter:
     def known_ids(self) -> dict[str, set[str]]:
         return {section: {e.id for e in entities} for section, entities in self.entities.items()}
 
-    def fact_entry(self, fact: Fact, number_: int) -> CommentedMap:
+    def fact_entry(self, fact: Fact, index: int) -> CommentedMap:
         q = fact.quantity
         node = CommentedMap()
-        node["id"] = f"fact-{number_:02d}"
+        node["id"] = f"fact-{index:02d}"
         node["indicator"] = fact.indicator.id
         node["type"] = fact.type
         node["period"] = DoubleQuotedScalarString(fact.period) if fact.period.isdigit() else fact.period
@@ -1798,6 +1891,8 @@ class Drafter:
             lo = clause_start
         else:
             lo = start - 4
+        while lo > 0 and (self.text[lo - 1].isdigit() or self.text[lo - 1] == ".") and lo < start:
+            lo -= 1  # 1.08万户2.71万人, not 08万户2.71万人
         if label and label[0] >= start and label[0] - end <= 1 and label[1] - end <= 14:
             hi = label[1]
         elif lo == start:
