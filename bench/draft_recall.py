@@ -14,7 +14,7 @@ Two runs per report: "alone" drafts with the vocabularies only (no curated repor
 from: this is what the targets are about); "with data/" drafts against data/reports as
 `kg draft` does by default (known entities keep their ids).
 
-Usage: .venv/bin/python bench/draft_recall.py [--out docs/draft-recall.md] [--misses]
+Usage: .venv/bin/python bench/draft_recall.py [--out bench/results-draft-recall.md] [--misses]
 """
 
 from __future__ import annotations
