@@ -144,3 +144,15 @@ def test_graph_summary_and_reports(client) -> None:  # type: ignore[no-untyped-d
     assert summary["Agency"] == 8 and summary["Official"] == 3
     reports = run(client, "reports")
     assert reports[0]["issued"] == "2022-04-02" and int(reports[0]["facts"]) == 63
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/reader/shanxi-2022-04-02", "/charts", "/orgchart", "/query", "/id/person/liu-zhijie"]
+)
+def test_every_html_page_links_to_its_rdf(client, path: str) -> None:  # type: ignore[no-untyped-def]
+    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<link rel="alternate" type="text/turtle"' in html
+    if path.startswith("/reader/"):
+        assert "/id/report/shanxi-2022-04-02?format=ttl" in html
+    if path.startswith("/id/"):
+        assert 'href="/id/person/liu-zhijie?format=ttl"' in html

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 import pyoxigraph
 
 from kg.config import Settings
+from kg.namespaces import PREFIXES
 from kg.publish import Build
 from kg.sparql import formats
 from kg.store.base import QueryRefused, QueryRequest, QueryResult
@@ -57,7 +58,8 @@ def _run(store: pyoxigraph.Store, request: QueryRequest, max_rows: int) -> Query
             break
         triples.append(triple)
     rdf_format = formats.OXIGRAPH_RDF[request.media_type]
-    body = pyoxigraph.serialize(triples, format=rdf_format) if triples else b""
+    options = {"prefixes": PREFIXES} if rdf_format == pyoxigraph.RdfFormat.TURTLE else {}
+    body = pyoxigraph.serialize(triples, format=rdf_format, **options) if triples else b""
     return QueryResult(body, request.media_type, truncated)
 
 
