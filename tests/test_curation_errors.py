@@ -107,3 +107,42 @@ def test_validate_cli_reports_problem_and_exit_code(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "dangling reference" in result.stdout
+
+
+def test_shacl_violation_names_file_line_and_fix(tmp_path: Path) -> None:
+    """What only the shapes can see (an official holding no post) is reported where it is written."""
+    data = make_data(tmp_path, "official-without-post")
+    path = data / "reports" / "mini" / "report.yaml"
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "validate", "--data", str(data)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert f"{path}:{line_of(path, '- id: wang-ming')}:" in result.stdout
+    assert "org:holds" in result.stdout and "add it under 'posts:'" in result.stdout
+    turtle = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "validate", "--data", str(data), "--format", "turtle"],
+        capture_output=True,
+        text=True,
+    )
+    assert turtle.returncode == 1
+    assert "sh:conforms false" in turtle.stdout and "kg:curatedAt" in turtle.stdout
+
+
+def test_a_folder_that_is_not_data_and_a_missing_text_are_explained(tmp_path: Path) -> None:
+    empty = tmp_path / "nothing-here"
+    empty.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", "--data", str(empty), "--out", str(tmp_path / "b")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "is not a data folder" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "b").exists() and list((tmp_path / ".b.versions").iterdir()) == []
+    data = make_data(tmp_path, "valid")
+    (data / "reports" / "mini" / "source.txt").unlink()
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "validate", "--data", str(data)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "source.txt does not exist" in result.stdout

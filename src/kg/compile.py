@@ -133,7 +133,18 @@ class Vocabularies:
 
 
 def iter_report_dirs(data_dir: Path) -> Iterator[Path]:
-    yield from sorted(p for p in (data_dir / "reports").iterdir() if (p / "report.yaml").is_file())
+    reports = data_dir / "reports"
+    if not reports.is_dir() or not (data_dir / "vocabularies").is_dir():
+        raise CurationFailed(
+            [
+                CurationError(
+                    Location(data_dir, 0),
+                    f"{data_dir} is not a data folder (it needs reports/ and vocabularies/)",
+                    "pass --data pointing at a folder laid out like data/: reports/<id>/{source.txt,report.yaml}",
+                )
+            ]
+        )
+    yield from sorted(p for p in reports.iterdir() if (p / "report.yaml").is_file())
 
 
 def add_graph(dataset: Dataset, graph: Graph) -> None:
@@ -172,7 +183,15 @@ def compile_report(report_dir: Path, vocabularies: Vocabularies, data_dir: Path)
         report = curated.load(report_dir / "report.yaml")
     except CurationFailed as failed:
         return CompiledReport(None, None, {}, failed.errors)
-    source = SourceText.read(report_dir / str(report.report.get("text", "source.txt")))
+    source_path = report_dir / str(report.report.get("text", "source.txt"))
+    if not source_path.is_file():
+        error = CurationError(
+            report.report.at("text"),
+            f"the report text {source_path} does not exist",
+            "save the report text (UTF-8) there, or correct 'text:'",
+        )
+        return CompiledReport(None, None, {}, [error])
+    source = SourceText.read(source_path)
     registry = {section: {item.id: item for item in items} for section, items in report.items.items()}
     builder = ReportBuilder(report, source, vocabularies, registry, data_dir)
     graph = builder.build()
