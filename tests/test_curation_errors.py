@@ -146,3 +146,21 @@ def test_a_folder_that_is_not_data_and_a_missing_text_are_explained(tmp_path: Pa
     )
     assert result.returncode == 1
     assert "source.txt does not exist" in result.stdout
+
+
+def test_rebuild_revalidates_only_what_changed(tmp_path: Path) -> None:
+    data = make_data(tmp_path, "valid")
+    out = tmp_path / "build"
+    build(data, ROOT / "ontology", out)
+    markers = tmp_path / ".build.validated"
+    assert len(list(markers.iterdir())) == 1  # one conforming report graph remembered
+    build(data, ROOT / "ontology", out)
+    assert len(list(markers.iterdir())) == 1  # unchanged: nothing new validated
+    # A change only the shapes can see must not be hidden by the memory of the old graph.
+    shutil.copy(FIXTURES / "official-without-post.yaml", data / "reports" / "mini" / "report.yaml")
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", "--data", str(data), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "add it under 'posts:'" in result.stderr

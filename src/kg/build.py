@@ -8,6 +8,7 @@ every report conforms is anything published, and then atomically (``kg.publish``
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
 import shutil
@@ -74,6 +75,21 @@ class _Shared:
             self.context += graph
         self.shapes = load_shapes(ontology_dir)
         self.graphs = [self.ontology, *vocabularies.values()]
+        # The files, not their graphs: blank nodes (the shapes' property shapes) get new labels
+        # at every parse, so a digest of the parsed graphs would never match across builds.
+        files = [
+            ontology_dir / "kg.ttl",
+            ontology_dir / "shapes.ttl",
+            *sorted((data_dir / "vocabularies").glob("*.ttl")),
+        ]
+        self.context_key = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+
+
+def graph_digest(graph: Graph) -> str:
+    """A digest of a report graph's triples, independent of their order (report graphs have no
+    blank nodes, so the N-Triples lines are stable)."""
+    lines = sorted(graph.serialize(format="nt", encoding="utf-8").splitlines())
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()
 
 
 _shared: _Shared | None = None
@@ -84,8 +100,12 @@ def _init_worker(data_dir: Path, ontology_dir: Path) -> None:
     _shared = _Shared(data_dir, ontology_dir)
 
 
-def compile_validate_batch(report_dirs: list[Path], part: Path) -> BatchResult:
-    """Compile and validate some reports; write the conforming graphs to ``part`` as N-Quads."""
+def compile_validate_batch(report_dirs: list[Path], part: Path, validated: Path) -> BatchResult:
+    """Compile and validate some reports; write the conforming graphs to ``part`` as N-Quads.
+
+    A report graph that conformed before, to the same shapes with the same ontology and
+    vocabularies, is not validated again: ``validated`` keeps one empty marker per such
+    (graph, context) digest, so a rebuild only pays SHACL for the reports that changed."""
     assert _shared is not None, "call _init_worker first"
     result = BatchResult()
     batch = bind_prefixes(Dataset())
@@ -94,8 +114,12 @@ def compile_validate_batch(report_dirs: list[Path], part: Path) -> BatchResult:
         result.errors.extend(compiled.errors)
         if compiled.info is None or compiled.graph is None or compiled.errors:
             continue
-        violations = report_violations(compiled.graph, _shared.context, _shared.shapes, compiled.locations)
-        result.violations.extend(violations)
+        marker = validated / hashlib.sha256((graph_digest(compiled.graph) + _shared.context_key).encode()).hexdigest()
+        if not marker.exists():
+            violations = report_violations(compiled.graph, _shared.context, _shared.shapes, compiled.locations)
+            result.violations.extend(violations)
+            if not violations:
+                marker.touch()
         result.reports.append(compiled.info)
         add_graph(batch, compiled.graph)
     if not result.errors and not result.violations:
@@ -109,7 +133,7 @@ def _batches(items: list[Path], jobs: int) -> list[list[Path]]:
 
 
 def _compile_in_parallel(
-    data_dir: Path, ontology_dir: Path, parts: Path, jobs: int, progress: Progress | None
+    data_dir: Path, ontology_dir: Path, parts: Path, validated: Path, jobs: int, progress: Progress | None
 ) -> BatchResult:
     report_dirs = list(iter_report_dirs(data_dir))
     total = BatchResult()
@@ -118,7 +142,7 @@ def _compile_in_parallel(
         for number, report_dir in enumerate(report_dirs):
             if progress:
                 progress(f"compiling and validating report {number + 1}/{len(report_dirs)}: {report_dir.name}")
-            _merge(total, compile_validate_batch([report_dir], parts / f"part-{number:06d}.nq"))
+            _merge(total, compile_validate_batch([report_dir], parts / f"part-{number:06d}.nq", validated))
         return total
     context = multiprocessing.get_context("forkserver")
     batches = _batches(report_dirs, jobs)
@@ -127,7 +151,7 @@ def _compile_in_parallel(
         jobs, mp_context=context, initializer=_init_worker, initargs=(data_dir, ontology_dir)
     ) as pool:
         pending = {
-            pool.submit(compile_validate_batch, batch, parts / f"part-{number:06d}.nq"): len(batch)
+            pool.submit(compile_validate_batch, batch, parts / f"part-{number:06d}.nq", validated): len(batch)
             for number, batch in enumerate(batches)
         }
         while pending:
@@ -155,7 +179,9 @@ def build(
     try:
         parts = version / "parts"
         parts.mkdir()
-        result = _compile_in_parallel(data_dir, ontology_dir, parts, jobs, progress)
+        validated = out.parent / f".{out.name}.validated"
+        validated.mkdir(exist_ok=True)
+        result = _compile_in_parallel(data_dir, ontology_dir, parts, validated, jobs, progress)
         errors = result.errors + duplicate_report_ids(result.reports)
         if errors:
             raise CurationFailed(errors)

@@ -48,9 +48,10 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         print(f"build refused: {problem}", file=sys.stderr)
         return 1
     manifest = result.manifest
+    ids = [r["id"] for r in manifest["reports"]]
+    shown = ", ".join(ids[:5]) + (f", … ({len(ids) - 5} more)" if len(ids) > 5 else "")
     print(
-        f"built {settings.build_dir} -> {result.path.name}: {manifest['quads']:,} quads, "
-        f"{len(manifest['reports'])} report(s): {', '.join(r['id'] for r in manifest['reports'])}"
+        f"built {settings.build_dir} -> {result.path.name}: {manifest['quads']:,} quads, {len(ids)} report(s): {shown}"
     )
     return 0
 
