@@ -42,4 +42,4 @@ bench: build
 	$(BIN)/python bench/endpoint.py
 
 clean:
-	rm -rf build .build.versions tests/artifacts
+	rm -rf build .build.versions .build.validated tests/artifacts
