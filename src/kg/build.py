@@ -74,7 +74,6 @@ class _Shared:
         for graph in (self.ontology, *vocabularies.values()):
             self.context += graph
         self.shapes = load_shapes(ontology_dir)
-        self.graphs = [self.ontology, *vocabularies.values()]
         # The files, not their graphs: blank nodes (the shapes' property shapes) get new labels
         # at every parse, so a digest of the parsed graphs would never match across builds.
         files = [
@@ -191,7 +190,8 @@ def build(
         if progress:
             progress(f"writing the dataset of {len(result.reports)} report(s)")
         shared = Dataset()
-        for graph in _Shared(data_dir, ontology_dir).graphs:
+        ontology, vocabularies = shared_graphs(data_dir, ontology_dir)
+        for graph in (ontology, *vocabularies.values()):
             add_graph(shared, graph)
         shared.serialize(destination=dataset_path, format="nquads", encoding="utf-8")
         with dataset_path.open("ab") as target:

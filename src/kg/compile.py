@@ -54,31 +54,18 @@ ENTITY_KIND = {
     "programs": "program",
     "indicators": "indicator",
 }
-# field -> (what it refers to: a section of curated ids, or a vocabulary IRI kind)
-REFERENCES: dict[str, dict[str, str]] = {
-    "agencies": {"kind": "vocab:agency-kind", "parent": "agencies"},
-    "posts": {"role": "vocab:role", "agency": "agencies"},
-    "documents": {"type": "vocab:document-type", "issuer": "agencies", "part_of": "documents"},
-    "programs": {
-        "kind": "vocab:program-kind",
-        "lead": "agencies",
-        "parent": "programs",
-        "established_by": "documents",
-        "region": "vocab:region",
-    },
-    "regions": {"id": "vocab:region"},
-    "facts": {
-        "indicator": "indicators",
-        "type": "vocab:value-type",
-        "period": "vocab:period",
-        "region": "vocab:region",
-        "unit": "vocab:unit",
-        "qualifier": "vocab:qualifier",
-        "compared_with": "vocab:period",
-        "agency": "agencies",
-        "stated_by": "officials",
-        "program": "programs",
-    },
+# Fact field -> what it refers to: a section of curated ids, or a vocabulary IRI kind.
+FACT_REFERENCES: dict[str, str] = {
+    "indicator": "indicators",
+    "type": "vocab:value-type",
+    "period": "vocab:period",
+    "region": "vocab:region",
+    "unit": "vocab:unit",
+    "qualifier": "vocab:qualifier",
+    "compared_with": "vocab:period",
+    "agency": "agencies",
+    "stated_by": "officials",
+    "program": "programs",
 }
 
 
@@ -87,7 +74,6 @@ class ReportInfo:
     id: str
     graph: URIRef
     curated_path: Path
-    source_path: Path
     triples: int = 0
 
 
@@ -195,7 +181,7 @@ def compile_report(report_dir: Path, vocabularies: Vocabularies, data_dir: Path)
     registry = {section: {item.id: item for item in items} for section, items in report.items.items()}
     builder = ReportBuilder(report, source, vocabularies, registry, data_dir)
     graph = builder.build()
-    info = ReportInfo(report.report.id, graph.identifier, report.path, source.path or Path(), len(graph))
+    info = ReportInfo(report.report.id, graph.identifier, report.path, len(graph))
     return CompiledReport(info, graph, builder.locations, builder.errors)
 
 
@@ -522,7 +508,7 @@ class ReportBuilder:
         self.add(node, QB.dataSet, report_iri(self.report_id, "dataset"))
         self.curated_at(node, item.location)
         span = self.evidence(node, item)
-        refs = {name: self.resolve(item, name, target) for name, target in REFERENCES["facts"].items()}
+        refs = {name: self.resolve(item, name, target) for name, target in FACT_REFERENCES.items()}
         self.add(node, KG.indicator, refs["indicator"])
         self.add(node, KG.refPeriod, refs["period"])
         self.add(node, KG.refArea, refs["region"])

@@ -21,10 +21,6 @@ from ruamel.yaml.error import MarkedYAMLError
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TODO = re.compile(r"\bTODO\b")
 
-# Fields every evidence-bearing item may carry: where in the text it is stated.
-EVIDENCE_FIELDS = {"quote", "occurrence", "note"}
-LABELLED_FIELDS = {"id", "label", "alt"} | EVIDENCE_FIELDS
-
 # section name -> (required fields, optional fields)
 SECTIONS: dict[str, tuple[set[str], set[str]]] = {
     "agencies": ({"id", "label", "kind", "quote"}, {"alt", "parent", "occurrence", "note"}),

@@ -15,7 +15,6 @@ class CannedQuery:
     sparql: str
     title: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
-    parameters: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -23,12 +22,11 @@ class CannedQuery:
             "title": self.title,
             "description": self.description,
             "sparql": self.sparql,
-            "parameters": list(self.parameters),
         }
 
 
 def parse(name: str, text: str) -> CannedQuery:
-    meta: dict[str, dict[str, str]] = {"title": {}, "description": {}, "parameters": {}}
+    meta: dict[str, dict[str, str]] = {"title": {}, "description": {}}
     for line in text.splitlines():
         match = HEADER.match(line)
         if not match:
@@ -40,8 +38,7 @@ def parse(name: str, text: str) -> CannedQuery:
             meta[key][lang] = match["value"].strip()
     if "en" not in meta["title"] or "zh" not in meta["title"]:
         raise ValueError(f"queries/{name}.rq needs '# title:' and '# title@zh:' header lines")
-    parameters = tuple(p.strip() for p in meta["parameters"].get("en", "").split(",") if p.strip())
-    return CannedQuery(name, text, meta["title"], meta["description"], parameters)
+    return CannedQuery(name, text, meta["title"], meta["description"])
 
 
 def load_all(queries_dir: Path) -> dict[str, CannedQuery]:

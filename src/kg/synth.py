@@ -102,7 +102,6 @@ INDICATORS = [
         "元",
         "income",
     ),
-    ("grain-output", "粮食总产量", "Total grain output", "count", "万吨", "skip"),
 ]
 SUBJECTS = [
     "衔接补助资金",
@@ -299,7 +298,7 @@ def synth_report(index: int, rng: random.Random) -> tuple[str, dict[str, Any]]:
         indicators.append(entry)
         placed.append((entry, zh, start))
 
-    for number, (ident, zh, en, unit, _symbol, kind) in enumerate(INDICATORS[:2]):
+    for number, (ident, zh, en, unit, _symbol, kind) in enumerate(INDICATORS):
         amount, written = _amount(rng, kind)
         growth, _ = _amount(rng, "growth")
         text.add(f"  {year}年,全省")

@@ -23,6 +23,7 @@ from kg.web.data import (
     main_type,
     select,
     value,
+    values_of,
 )
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -49,7 +50,7 @@ def _labels_of(iris: set[str]) -> dict[str, dict[str, str]]:
     """Chinese and English labels for many IRIs in one query."""
     if not iris:
         return {}
-    values = " ".join(iri_term(i) for i in sorted(iris))
+    values = values_of(iris)
     rows = select(
         get_store(),
         f"""SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }}
@@ -244,7 +245,7 @@ def node_types(iris: set[str]) -> dict[str, str]:
 
     if not iris:
         return {}
-    values = " ".join(iri_term(i) for i in sorted(iris))
+    values = values_of(iris)
     rows = select(get_store(), f"SELECT ?s ?type WHERE {{ VALUES ?s {{ {values} }} ?s a ?type }}")
     return {iri: main_type([row["type"]["value"] for row in group]) for iri, group in group_rows(rows, "s").items()}
 
@@ -252,7 +253,7 @@ def node_types(iris: set[str]) -> dict[str, str]:
 def fact_values(iris: set[str]) -> dict[str, dict[str, Any]]:
     if not iris:
         return {}
-    values = " ".join(iri_term(i) for i in sorted(iris))
+    values = values_of(iris)
     rows = select(
         get_store(),
         f"""SELECT ?s ?value ?written ?unit WHERE {{ VALUES ?s {{ {values} }}

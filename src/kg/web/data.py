@@ -29,6 +29,11 @@ def iri_term(value: str) -> str:
     return f"<{value}>"
 
 
+def values_of(iris: set[str]) -> str:
+    """The terms of a SPARQL VALUES block for ``iris``, each checked by :func:`iri_term`."""
+    return " ".join(iri_term(i) for i in sorted(iris))
+
+
 def select(store: Store, query: str) -> list[dict[str, dict[str, str]]]:
     result = store.execute(QueryRequest(PREFIXES + query, JSON))
     return json.loads(result.body)["results"]["bindings"]
@@ -111,8 +116,11 @@ class SearchIndex:
                 label = row["label"]
                 text = label["value"]
                 lang = label.get("xml:lang", "")
-                if (row["kind"]["value"] == "pref" and lang in ("zh", "en")) or lang in ("zh", "en"):
-                    entry.labels.setdefault(lang, text)
+                if lang in ("zh", "en"):
+                    if row["kind"]["value"] == "pref":  # the preferred label wins over aliases
+                        entry.labels[lang] = text
+                    else:
+                        entry.labels.setdefault(lang, text)
                 folded = _fold(text)
                 if folded not in entry.search_text:
                     entry.search_text.append(folded)

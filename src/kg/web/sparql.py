@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
@@ -90,7 +90,7 @@ def _choose_type(is_graph: bool) -> str:
 def answer(request_: QueryRequest) -> tuple[QueryResult, str]:
     """Run a request through the cache; the ETag names the build version and the request."""
     store = get_store()
-    cache = blueprint_cache()
+    cache = current_app.extensions["kg.cache"]
     key = f"{store.version()}:{request_.key()}"
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     result = cache.get(key)
@@ -98,12 +98,6 @@ def answer(request_: QueryRequest) -> tuple[QueryResult, str]:
         result = store.execute(request_)
         cache.put(key, result)
     return result, etag
-
-
-def blueprint_cache():  # type: ignore[no-untyped-def]
-    from flask import current_app
-
-    return current_app.extensions["kg.cache"]
 
 
 def _result_response(result: QueryResult, etag: str) -> Response:
