@@ -23,6 +23,11 @@ ONTOLOGY = PROJECT_ROOT / "ontology"
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 
 
+def run_kg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """The `kg` command line, as a user runs it, with its output captured."""
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=timeout)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import run_kg
 from kg.build import build
 from kg.compile import compile_data
 from kg.curated import CurationFailed
@@ -88,11 +87,7 @@ def test_refused_build_leaves_previous_build_untouched(tmp_path: Path) -> None:
     first = build(data, ROOT / "ontology", out)
     before = sorted(p.name for p in out.resolve().iterdir())
     shutil.copy(FIXTURES / "unknown-unit.yaml", data / "reports" / "mini" / "report.yaml")
-    result = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "build", "--data", str(data), "--out", str(out)],
-        capture_output=True,
-        text=True,
-    )
+    result = run_kg("build", "--data", str(data), "--out", str(out))
     assert result.returncode == 1
     assert "unknown unit 'dollars'" in result.stderr
     assert out.resolve() == first.path
@@ -102,9 +97,7 @@ def test_refused_build_leaves_previous_build_untouched(tmp_path: Path) -> None:
 
 def test_validate_cli_reports_problem_and_exit_code(tmp_path: Path) -> None:
     data = make_data(tmp_path, "dangling-reference")
-    result = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "validate", "--data", str(data)], capture_output=True, text=True
-    )
+    result = run_kg("validate", "--data", str(data))
     assert result.returncode == 1
     assert "dangling reference" in result.stdout
 
@@ -113,17 +106,11 @@ def test_shacl_violation_names_file_line_and_fix(tmp_path: Path) -> None:
     """What only the shapes can see (an official holding no post) is reported where it is written."""
     data = make_data(tmp_path, "official-without-post")
     path = data / "reports" / "mini" / "report.yaml"
-    result = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "validate", "--data", str(data)], capture_output=True, text=True
-    )
+    result = run_kg("validate", "--data", str(data))
     assert result.returncode == 1
     assert f"{path}:{line_of(path, '- id: wang-ming')}:" in result.stdout
     assert "org:holds" in result.stdout and "add it under 'posts:'" in result.stdout
-    turtle = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "validate", "--data", str(data), "--format", "turtle"],
-        capture_output=True,
-        text=True,
-    )
+    turtle = run_kg("validate", "--data", str(data), "--format", "turtle")
     assert turtle.returncode == 1
     assert "sh:conforms false" in turtle.stdout and "kg:curatedAt" in turtle.stdout
 
@@ -131,19 +118,13 @@ def test_shacl_violation_names_file_line_and_fix(tmp_path: Path) -> None:
 def test_a_folder_that_is_not_data_and_a_missing_text_are_explained(tmp_path: Path) -> None:
     empty = tmp_path / "nothing-here"
     empty.mkdir()
-    result = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "build", "--data", str(empty), "--out", str(tmp_path / "b")],
-        capture_output=True,
-        text=True,
-    )
+    result = run_kg("build", "--data", str(empty), "--out", str(tmp_path / "b"))
     assert result.returncode == 1
     assert "is not a data folder" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "b").exists() and list((tmp_path / ".b.versions").iterdir()) == []
     data = make_data(tmp_path, "valid")
     (data / "reports" / "mini" / "source.txt").unlink()
-    result = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "validate", "--data", str(data)], capture_output=True, text=True
-    )
+    result = run_kg("validate", "--data", str(data))
     assert result.returncode == 1
     assert "source.txt does not exist" in result.stdout
 
@@ -158,9 +139,5 @@ def test_rebuild_revalidates_only_what_changed(tmp_path: Path) -> None:
     assert len(list(markers.iterdir())) == 1  # unchanged: nothing new validated
     # A change only the shapes can see must not be hidden by the memory of the old graph.
     shutil.copy(FIXTURES / "official-without-post.yaml", data / "reports" / "mini" / "report.yaml")
-    result = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "build", "--data", str(data), "--out", str(out)],
-        capture_output=True,
-        text=True,
-    )
+    result = run_kg("build", "--data", str(data), "--out", str(out))
     assert result.returncode == 1 and "add it under 'posts:'" in result.stderr

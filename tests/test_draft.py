@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from conftest import run_kg
 from kg.compile import compile_data
 from kg.draft import default_report_id, draft_report
 from kg.numbers import AmountError, normalise, read_numeral, scan_numerals
@@ -33,10 +33,6 @@ REPORT_DIRS = [SHANXI, *sorted(p.parent for p in FIXTURES.glob("*/report.yaml"))
 
 sys.path.insert(0, str(ROOT / "bench"))
 import draft_recall  # noqa: E402
-
-
-def kg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=120)
 
 
 def parse(text: str) -> Any:
@@ -74,7 +70,7 @@ def test_filled_drafts_build_end_to_end(tmp_path: Path, drafts: dict[str, str]) 
     data = vocabularies_only(tmp_path)
     for report_dir in REPORT_DIRS:
         add_report(data, report_dir, fill_todos(drafts[report_dir.name]))
-    result = kg("build", "--data", str(data), "--out", str(tmp_path / "build"))
+    result = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"))
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"{len(REPORT_DIRS)} report(s)" in result.stdout
 
@@ -114,7 +110,7 @@ def test_build_lists_every_todo_with_file_and_line(tmp_path: Path, drafts: dict[
     lines = path.read_text(encoding="utf-8").splitlines()
     todo_lines = [n for n, line in enumerate(lines, 1) if "TODO" in line and not line.lstrip().startswith("#")]
     assert len(todo_lines) > 20  # new entities: officials, documents, programs, indicators …
-    result = kg("build", "--data", str(data), "--out", str(tmp_path / "build"))
+    result = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"))
     assert result.returncode == 1
     assert "build refused" in result.stderr
     for line in todo_lines:
@@ -287,7 +283,7 @@ def test_hand_curated_fixtures_compile(tmp_path: Path) -> None:
 def test_cli_writes_the_draft_with_o(tmp_path: Path) -> None:
     out = tmp_path / "report.yaml"
     source = FIXTURES / "pingyao-county-2023-01-16" / "source.txt"
-    result = kg("draft", str(source), "-o", str(out), "--data", str(DATA))
+    result = run_kg("draft", str(source), "-o", str(out), "--data", str(DATA))
     assert result.returncode == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Draft of the curated data of report pingyao-county-2023-01-16")
@@ -295,7 +291,7 @@ def test_cli_writes_the_draft_with_o(tmp_path: Path) -> None:
     assert document["report"]["id"] == "pingyao-county-2023-01-16"  # from the folder of source.txt
     assert str(document["report"]["issued"]) == "2023-01-16"
     assert {o["label"]["zh"] for o in document["officials"]} == {"刘文斌", "侯建军"}
-    result = kg("draft", str(source), "--id", "pingyao-test", "--data", str(DATA))
+    result = run_kg("draft", str(source), "--id", "pingyao-test", "--data", str(DATA))
     assert result.returncode == 0 and "id: pingyao-test" in result.stdout
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
+from conftest import run_kg
 from kg.build import build
 from kg.config import PROJECT_ROOT
 from kg.synth import synth
@@ -85,10 +86,6 @@ def test_duplicate_report_ids_are_refused(tmp_path: Path) -> None:
     synth(2, data)
     copy = data / "reports" / "copy-of-first"
     shutil.copytree(data / "reports" / "synth-00000", copy)
-    result = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "build", "--data", str(data), "--out", str(tmp_path / "build")],
-        capture_output=True,
-        text=True,
-    )
+    result = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"))
     assert result.returncode == 1
     assert "report id 'synth-00000' is also used by" in result.stderr

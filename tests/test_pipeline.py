@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+from conftest import run_kg
 from kg.build import compile_and_validate
 from kg.config import PROJECT_ROOT
 from kg.export import export
@@ -175,19 +174,14 @@ def test_csv_export_has_one_row_per_fact(built: Build, store: pyoxigraph.Store) 
 
 def test_cli_build_validate_export(tmp_path: Path) -> None:
     out = tmp_path / "build"
-    kg = [sys.executable, "-m", "kg.cli"]
-    built = subprocess.run([*kg, "build", "--out", str(out)], capture_output=True, text=True)
+    built = run_kg("build", "--out", str(out))
     assert built.returncode == 0, built.stderr
     assert "compiling and validating report" in built.stderr  # progress is shown
-    valid = subprocess.run([*kg, "validate"], capture_output=True, text=True)
+    valid = run_kg("validate")
     assert valid.returncode == 0 and "conforms" in valid.stdout
     target = tmp_path / "x.nt"
-    exported = subprocess.run(
-        [*kg, "export", "--build", str(out), "--format", "nt", "-o", str(target)], capture_output=True, text=True
-    )
+    exported = run_kg("export", "--build", str(out), "--format", "nt", "-o", str(target))
     assert exported.returncode == 0, exported.stderr
     assert len(Graph().parse(target, format="nt")) > 1000
-    to_stdout = subprocess.run(
-        [*kg, "export", "--build", str(out), "--format", "turtle", "-o", "-"], capture_output=True
-    )
-    assert to_stdout.stdout.startswith(b"@prefix")
+    to_stdout = run_kg("export", "--build", str(out), "--format", "turtle", "-o", "-")
+    assert to_stdout.stdout.startswith("@prefix")
