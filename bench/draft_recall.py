@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -70,6 +71,8 @@ class Entry:
     id: str
     span: tuple[int, int] | None
     names: set[str] = field(default_factory=set)
+    english: str = ""
+    suggested: str = ""  # the origin of a suggested English label (drafts only)
     value: Decimal | None = None
     text: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
@@ -119,9 +122,12 @@ def entries(document: dict[str, Any], source: SourceText, vocabularies: Vocabula
     for section in ("agencies", "officials", "documents", "programs"):
         for node in document.get(section) or []:
             span = locate(source, node.get("quote"), node.get("occurrence"))
+            label = node.get("label") or {}
+            marker = node.get("suggested") or {}
             found[section].append(
-                Entry(str(node["id"]), span, set(entity_labels(dict(node))), text=str(node.get("quote")))
-            )
+                Entry(str(node["id"]), span, set(entity_labels(dict(node))), text=str(node.get("quote")),
+                      english=str(label.get("en", "")), suggested=str(marker.get("en", "")))
+            )  # fmt: skip
     for node in document.get("regions") or []:
         found["regions"].append(Entry(str(node["id"]), None, {str(node["id"])}))
     for node in document.get("facts") or []:
@@ -193,6 +199,32 @@ def score(category: str, truth: list[Entry], drafted: list[Entry], source: Sourc
     )
 
 
+def same_english(a: str, b: str) -> bool:
+    """Equal but for case, quotation marks, spaces and punctuation: a translator keeps it as is."""
+    def simple(text: str) -> str:
+        return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+    return simple(a) == simple(b)
+
+
+def suggestions_kept(truth: dict[str, list[Entry]], drafted: dict[str, list[Entry]]) -> dict[str, tuple[int, int]]:
+    """By origin: (suggested labels equal to the hand-curated English label, suggested labels of
+    drafted entries that match a curated entry)."""
+    kept: dict[str, list[int]] = {}
+    for section in ("agencies", "officials", "documents", "programs"):
+        for draft in drafted[section]:
+            if not draft.suggested:
+                continue
+            curated = next((t for t in truth[section] if matches(section, t, draft)), None)
+            if curated is None:
+                continue
+            origin = "curated" if draft.suggested.startswith("curated") else draft.suggested
+            counts = kept.setdefault(origin, [0, 0])
+            counts[0] += same_english(draft.english, curated.english)
+            counts[1] += 1
+    return {origin: (a, b) for origin, (a, b) in sorted(kept.items())}
+
+
 def evaluate(curated_path: Path, data_dir: Path) -> tuple[dict[str, Score], float]:
     """Draft the report of ``curated_path`` against ``data_dir`` and score it; also the draft time."""
     report = load(curated_path)
@@ -205,7 +237,11 @@ def evaluate(curated_path: Path, data_dir: Path) -> tuple[dict[str, Score], floa
     yaml = YAML(typ="rt")
     truth = entries(yaml.load(curated_path.read_text(encoding="utf-8")), source, vocabularies)
     drafted = entries(yaml.load(text), source, vocabularies)
+    SUGGESTIONS[curated_path.parent.name, str(data_dir)] = suggestions_kept(truth, drafted)
     return {c: score(c, truth[c], drafted[c], source) for c in CATEGORIES}, elapsed
+
+
+SUGGESTIONS: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
 
 
 def vocabularies_only(tmp: Path) -> Path:
@@ -353,6 +389,33 @@ def main() -> int:
     for name, scores in alone_runs.items():
         cells = [f"{same}/{total} = {same / total:.0%}" for same, total in scores["facts"].agreement.values()]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Suggested English labels (alone) a translator keeps as they are: the suggestion of a drafted",
+        "agency, official, document or program equals the English of the hand-curated entry",
+        "it matches, but for case and punctuation (the fixtures' English was written before any",
+        "suggestion existed). By origin, all reports pooled:",
+        "",
+        "| texts | origin | kept as they are |",
+        "| --- | --- | --- |",
+    ]
+    for group, names in (("held out", HELD_OUT), ("development", None)):
+        pooled_kept: dict[str, list[int]] = {}
+        for (report, data_dir), kept in SUGGESTIONS.items():
+            if data_dir == str(DATA) or (names is not None and report not in names):
+                continue
+            if names is None and report in HELD_OUT:
+                continue
+            for origin, (same, total) in kept.items():
+                counts = pooled_kept.setdefault(origin, [0, 0])
+                counts[0] += same
+                counts[1] += total
+        all_same = sum(c[0] for c in pooled_kept.values())
+        all_total = sum(c[1] for c in pooled_kept.values())
+        for origin, (same, total) in sorted(pooled_kept.items(), key=lambda kv: -kv[1][1]):
+            lines.append(f"| {group} | {origin} | {same}/{total} = {same / total:.0%} |")
+        if all_total:
+            lines.append(f"| {group} | **all** | {all_same}/{all_total} = {all_same / all_total:.0%} |")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:
