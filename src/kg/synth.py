@@ -21,7 +21,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from kg.config import PROJECT_ROOT
+from kg.config import VOCABULARIES_DIR
 
 PROVINCES = [
     ("hebei", "河北", "Hebei"),
@@ -447,7 +447,7 @@ def synth(count: int, out: Path, seed: int = 2022, progress: Callable[[str], Non
     vocabularies = out / "vocabularies"
     if vocabularies.exists():
         shutil.rmtree(vocabularies)
-    shutil.copytree(PROJECT_ROOT / "data" / "vocabularies", vocabularies)
+    shutil.copytree(VOCABULARIES_DIR, vocabularies)
     (vocabularies / "regions-synthetic.ttl").write_text(synth_regions(), encoding="utf-8")
     yaml = _yaml()
     for index in range(count):

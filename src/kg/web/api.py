@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from kg.namespaces import BASE
 from kg.queries import load_all
 from kg.store.base import QueryRefused
 from kg.web import get_settings, get_store
@@ -291,7 +292,7 @@ def reports() -> Response:
 
 
 def report_iri(report_id: str) -> str:
-    return f"{get_settings().base_iri}id/report/{report_id}"
+    return f"{BASE}id/report/{report_id}"
 
 
 @blueprint.get("/report/<report_id>")
