@@ -62,7 +62,7 @@ def built(build_dir: Path) -> Build:
 
 @pytest.fixture(scope="session")
 def settings(build_dir: Path) -> Settings:
-    return Settings(build_dir=build_dir, query_timeout=5.0, max_rows=1000)
+    return Settings(build_dir=build_dir, query_timeout=5.0)
 
 
 @pytest.fixture(scope="session")
