@@ -99,7 +99,8 @@ def conflicting_definitions(definitions: list[Definition]) -> list[CurationError
     there, or the union breaks the shapes (sh:maxCount 1, sh:uniqueLang) and labels flip."""
     first: dict[str, Definition] = {}
     errors = []
-    for definition in sorted(definitions, key=lambda d: (str(d.label_at.path), d.label_at.line)):
+    # In the order of the report folders (as paths: "a" before "a-b"), the first definition is the reference.
+    for definition in sorted(definitions, key=lambda d: (d.label_at.path, d.label_at.line)):
         earlier = first.setdefault(definition.iri, definition)
         if earlier is definition:
             continue
@@ -237,7 +238,15 @@ def compile_report(report_dir: Path, vocabularies: Vocabularies, data_dir: Path)
             "save the report text (UTF-8) there, or correct 'text:'",
         )
         return CompiledReport(None, None, {}, [error])
-    source = SourceText.read(source_path)
+    try:
+        source = SourceText.read(source_path)
+    except (OSError, UnicodeDecodeError) as problem:
+        error = CurationError(
+            report.report.at("text"),
+            f"cannot read the report text {source_path}: {problem}",
+            "save the report text as UTF-8 there, or correct 'text:'",
+        )
+        return CompiledReport(None, None, {}, [error])
     registry = {section: {item.id: item for item in items} for section, items in report.items.items()}
     builder = ReportBuilder(report, source, vocabularies, registry, data_dir)
     graph = builder.build()

@@ -93,7 +93,14 @@ PINYIN = {
 }
 # (id, zh, en, unit id, unit symbol, kind of value)
 INDICATORS = [
-    ("primary-industry-value-added", "第一产业增加值", "Value added of the primary sector (agriculture, forestry, animal husbandry, fishery)", "yuan", "亿元", "money"),
+    (
+        "primary-industry-value-added",
+        "第一产业增加值",
+        "Value added of the primary sector (agriculture, forestry, animal husbandry, fishery)",
+        "yuan",
+        "亿元",
+        "money",
+    ),
     (
         "rural-per-capita-disposable-income",
         "农村居民人均可支配收入",

@@ -149,7 +149,8 @@ def serialize_select(variables: list[str], rows: Iterable[Sequence[object]], med
 def select_pieces(variables: list[str], rows: Iterable[Sequence[object]], media_type: str) -> Iterator[bytes]:
     """A SELECT result document in pieces (head, one piece per row, tail), for streaming."""
     if media_type == JSON:
-        yield json.dumps({"head": {"vars": variables}}, ensure_ascii=False).encode()[:-1] + b', "results": {"bindings": ['
+        head = json.dumps({"head": {"vars": variables}}, ensure_ascii=False).encode()
+        yield head[:-1] + b', "results": {"bindings": ['
         separator = b""
         for row in rows:
             binding = {name: _term_json(term) for name, term in zip(variables, row, strict=True) if term is not None}
