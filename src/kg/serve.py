@@ -1,7 +1,7 @@
 """Serving: the Flask app under waitress (a production WSGI server), never the development server.
 
-SIGTERM and SIGINT stop the server cleanly: it stops accepting, gives queries in flight a few
-seconds, ends every query worker and exits with status 0.
+SIGTERM and SIGINT stop the server cleanly: it stops accepting, gives queries in flight
+``GRACE_SECONDS``, ends every query worker and exits with status 0.
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ import errno
 import logging
 import signal
 import sys
+import threading
 from types import FrameType
 
 from kg.config import Settings
+
+GRACE_SECONDS = 2.0
 
 
 def serve(settings: Settings) -> int:
@@ -56,6 +59,11 @@ def serve(settings: Settings) -> int:
 
         def stop(signum: int, frame: FrameType | None) -> None:
             print(f"stopping on {signal.Signals(signum).name}", file=sys.stderr, flush=True)
+            # Queries in flight get GRACE_SECONDS; then their workers are ended, so that waitress,
+            # which waits for its threads, is not held by a long query.
+            ending = threading.Timer(GRACE_SECONDS, store.close)
+            ending.daemon = True
+            ending.start()
             raise SystemExit(0)  # waitress's loop ends on it and lets the threads finish their requests
 
         signal.signal(signal.SIGTERM, stop)

@@ -240,10 +240,20 @@ class _Pool:
         return len(self._idle) + len(self._busy) + self._starting
 
     def _acquire(self, deadline: float) -> _Worker:
+        dead: list[_Worker] = []
+        try:
+            return self._take(deadline, dead)
+        finally:
+            for worker in dead:  # an idle worker that died (killed by the OS): reaped, its place freed
+                worker.kill()
+
+    def _take(self, deadline: float, dead: list[_Worker]) -> _Worker:
         with self._condition:
             while True:
                 if self._retired:
                     raise QueryRefused(503, "the server is shutting down")
+                while self._idle and self._idle[-1].process.poll() is not None:
+                    dead.append(self._idle.pop())
                 if self._idle:
                     worker = self._idle.pop()
                     self._busy.add(worker)
