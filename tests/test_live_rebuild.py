@@ -95,7 +95,8 @@ def test_serve_follows_rebuilds_without_a_failed_request(tmp_path: Path) -> None
                 time.sleep(0.1)
             health = json.loads(get(server.url + "/healthz")[1])
             assert health["version"] == rebuilt.version
-            search = json.loads(get(server.url + "/api/search?" + urllib.parse.urlencode({"q": f"edition {number}"}))[1])
+            search_url = server.url + "/api/search?" + urllib.parse.urlencode({"q": f"edition {number}"})
+            search = json.loads(get(search_url)[1])
             assert [r["label"]["en"] for r in search["results"]] == [label]
         assert len(set(versions)) == 5
         # Four prunes later, a runaway is cut at the time limit and normal answers follow.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -98,10 +99,8 @@ def test_a_worker_killed_mid_query_is_reaped_and_replaced(build_dir: Path) -> No
 
 def start_runaway(url: str) -> threading.Thread:
     def run() -> None:
-        try:
+        with contextlib.suppress(urllib.error.URLError, ConnectionError, OSError):  # the server goes away
             urllib.request.urlopen(url + "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY}), timeout=60).read()
-        except (urllib.error.URLError, ConnectionError, OSError):
-            pass
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
