@@ -154,3 +154,16 @@ def test_the_cap_is_exact(build_dir: Path, cap: int, status: int) -> None:
             assert len(response.json["results"]["bindings"]) == 3
     finally:
         app.extensions["kg.store"].close()
+
+
+def test_an_entity_page_says_when_it_shows_part_and_links_to_the_whole(corpus: Build, capped) -> None:  # type: ignore[no-untyped-def]
+    quote_class = "https://w3id.org/cnkg/ontology#Quote"  # the class of every quote: thousands at 50 reports
+    entity = capped.get("/api/entity", query_string={"iri": quote_class}).json
+    assert entity["truncated"] is True
+    whole = capped.get(entity["complete"])
+    assert whole.status_code == 200 and whole.mimetype == "text/turtle"
+    assert len(Graph().parse(data=whole.data, format="turtle")) > len(entity["properties"])
+    page = capped.get("/resource", query_string={"iri": quote_class}, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "the whole description" in page
+    small = capped.get("/api/entity", query_string={"iri": f"{BASE}id/report/synth-00049"}).json
+    assert small["truncated"] is False
