@@ -163,7 +163,9 @@ def test_an_entity_page_says_when_it_shows_part_and_links_to_the_whole(corpus: B
     whole = capped.get(entity["complete"])
     assert whole.status_code == 200 and whole.mimetype == "text/turtle"
     assert len(Graph().parse(data=whole.data, format="turtle")) > len(entity["properties"])
-    page = capped.get("/resource", query_string={"iri": quote_class}, headers={"Accept": "text/html"}).get_data(as_text=True)
+    page = capped.get("/resource", query_string={"iri": quote_class}, headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
     assert "the whole description" in page
     small = capped.get("/api/entity", query_string={"iri": f"{BASE}id/report/synth-00049"}).json
     assert small["truncated"] is False
