@@ -141,9 +141,14 @@ class RemoteStore:
             self.execute(QueryRequest("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", formats.JSON)).body
         )["results"]["bindings"]
         count = json.loads(
-            self.execute(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", formats.JSON)).body
+            self.execute(
+                QueryRequest(
+                    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{BUILD_GRAPH}>) }}",
+                    formats.JSON,
+                )
+            ).body
         )["results"]["bindings"]
-        union = json.loads(
+        union = json.loads(  # the default graph that kg publish writes: the union, as a set
             self.execute(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", formats.JSON)).body
         )["results"]["bindings"]
         names = sorted(g["g"]["value"] for g in graphs)
