@@ -330,7 +330,7 @@ def test_external_store_away_gives_503_and_service_resumes(tmp_path: Path, built
         restarted = OxigraphServer(tmp_path / "db", port=server.port)
         try:
             assert client.get("/sparql", query_string={"query": SIMPLE + " LIMIT 2"}).status_code == 200
-            assert client.get("/api/search", query_string={"q": "刘"}).json["results"]
+            assert client.get("/api/search", query_string={"q": "刘志杰"}).json["results"]
         finally:
             restarted.stop()
     finally:
