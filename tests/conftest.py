@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,20 @@ from kg.publish import Build, open_build
 DATA = PROJECT_ROOT / "data"
 ONTOLOGY = PROJECT_ROOT / "ontology"
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+
+
+# A check a fixture registers to run at the end of the test itself (a failure of the test, not an
+# error of the fixture's teardown); see pytest_runtest_call.
+AFTER_TEST = pytest.StashKey[Callable[[], None]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    result = yield
+    check = item.stash.get(AFTER_TEST, None)
+    if check is not None:
+        check()
+    return result
 
 
 def run_kg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -62,7 +76,7 @@ def built(build_dir: Path) -> Build:
 
 @pytest.fixture(scope="session")
 def settings(build_dir: Path) -> Settings:
-    return Settings(build_dir=build_dir, query_timeout=5.0, max_rows=1000)
+    return Settings(build_dir=build_dir, query_timeout=5.0)
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright  # noqa: E402
 
-from conftest import ARTIFACTS, DATA, ONTOLOGY, LiveServer, start_server  # noqa: E402
+from conftest import AFTER_TEST, ARTIFACTS, DATA, ONTOLOGY, LiveServer, start_server  # noqa: E402
 from kg.build import build as run_build  # noqa: E402
 
 BASE = "https://w3id.org/cnkg/"
@@ -72,6 +72,11 @@ class Watch:
         if message.type == "error":
             self.errors.append(f"console: {message.text} ({page.url})")
 
+    def check(self) -> None:
+        assert self.requests, "the page made no request at all"
+        assert not self.external(), f"requests left 127.0.0.1: {self.external()}"
+        assert not self.errors, "console errors:\n" + "\n".join(self.errors)
+
     def external(self) -> list[str]:
         outside = []
         for url in self.requests:
@@ -92,17 +97,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture()
-def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Page]:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US", accept_downloads=True)
     context.set_default_timeout(20_000)
     tab = context.new_page()
     watch = Watch(tab)
     tab.base = live_server.url  # type: ignore[attr-defined]
+    request.node.stash[AFTER_TEST] = watch.check  # part of the test, not of the fixture's teardown
     yield tab
     context.close()
-    assert watch.requests, "the page made no request at all"
-    assert not watch.external(), f"requests left 127.0.0.1: {watch.external()}"
-    assert not watch.errors, "console errors:\n" + "\n".join(watch.errors)
 
 
 def open_page(page: Page, path: str) -> None:

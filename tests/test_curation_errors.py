@@ -141,3 +141,79 @@ def test_rebuild_revalidates_only_what_changed(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "official-without-post.yaml", data / "reports" / "mini" / "report.yaml")
     result = run_kg("build", "--data", str(data), "--out", str(out))
     assert result.returncode == 1 and "add it under 'posts:'" in result.stderr
+
+
+def test_placeholder_ids_of_kg_draft_are_refused_with_a_suggested_slug(tmp_path: Path) -> None:
+    data = make_data(tmp_path, "valid")
+    path = data / "reports" / "mini" / "report.yaml"
+    text = path.read_text(encoding="utf-8").replace("- id: rural-income-2022", "- id: fact-01")
+    text = text.replace("- id: wang-ming", "- id: official-8faeea")
+    text = text.replace("- id: rural-income", "- id: indicator-3be779")
+    path.write_text(text.replace("indicator: rural-income", "indicator: indicator-3be779"), encoding="utf-8")
+    result = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"))
+    assert result.returncode == 1
+    assert f"{path}:{line_of(path, '- id: official-8faeea')}: id 'official-8faeea' is a placeholder" in result.stderr
+    assert "e.g. wang-ming" in result.stderr
+    assert "e.g. rural-per-capita-disposable-income" in result.stderr
+    assert f"{path}:{line_of(path, '- id: fact-01')}: id 'fact-01' is a placeholder" in result.stderr
+    assert "e.g. indicator-3be779-2022" in result.stderr
+    assert not (tmp_path / "build").exists()
+
+
+def two_reports(tmp_path: Path, second_edit: tuple[str, str]) -> tuple[Path, Path, Path]:
+    """The valid fixture twice, as two reports that define the same entities; the second edited."""
+    data = make_data(tmp_path, "valid")
+    first = data / "reports" / "mini" / "report.yaml"
+    other = data / "reports" / "mini-two"
+    shutil.copytree(first.parent, other)
+    second = other / "report.yaml"
+    text = second.read_text(encoding="utf-8").replace("  id: mini\n", "  id: mini-two\n", 1)
+    old, new = second_edit
+    assert old in text
+    second.write_text(text.replace(old, new), encoding="utf-8")
+    return data, first, second
+
+
+def test_two_reports_may_define_one_entity_alike(tmp_path: Path) -> None:
+    data, _, _ = two_reports(
+        tmp_path, ("Test Provincial Government}", "Test Provincial Government}\n    alt: {en: TPG}")
+    )
+    assert len(build(data, ROOT / "ontology", tmp_path / "build").manifest["reports"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("edit", "needle", "expected"),
+    [
+        (
+            ("en: Test Provincial Government}", "en: The Test Province Government}"),
+            "en: The Test Province Government}",
+            [
+                "agency 'test-government' has the en label 'The Test Province Government' here but "
+                "'Test Provincial Government' at",
+                "put the other name under 'alt:'",
+            ],
+        ),
+        (
+            ("    kind: government\n    parent: test-government", "    kind: party\n    parent: test-government"),
+            "kind: party",
+            [
+                "agency 'test-agriculture-department' has kind 'party' here but 'government' at",
+                "correct it in one of the two reports",
+            ],
+        ),
+    ],
+)
+def test_one_entity_defined_differently_by_two_reports_is_refused(
+    tmp_path: Path, edit: tuple[str, str], needle: str, expected: list[str]
+) -> None:
+    data, first, second = two_reports(tmp_path, edit)
+    for command in ("build", "validate"):
+        args = ["--out", str(tmp_path / "build")] if command == "build" else []
+        result = run_kg(command, "--data", str(data), *args)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output
+        assert f"{second}:{line_of(second, needle)}:" in output, output
+        assert f"at {first}:" in output, output  # both files and lines
+        for fragment in expected:
+            assert fragment in output, output
+    assert not (tmp_path / "build").exists()

@@ -8,6 +8,7 @@ invented text and its hand-curated report.yaml each). Recall is measured by benc
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import sys
@@ -40,9 +41,18 @@ def parse(text: str) -> Any:
 
 
 def fill_todos(text: str) -> str:
-    """What the analyst does: every TODO label replaced (here by a numbered placeholder)."""
+    """What the analyst does: every TODO label replaced (here by a name made from the Chinese
+    label, so an entity drafted in two reports gets the same English name in both), and every
+    placeholder id renamed (here mechanically; `kg build` refuses the placeholders)."""
+
+    def english(match: re.Match[str]) -> str:
+        return f"{{zh: {match.group(1)}, en: Label {hashlib.sha1(match.group(1).encode()).hexdigest()[:8]}}}"
+
+    text = re.sub(r"\{zh: ([^,}]*), en: TODO\}", english, text)
     counter = iter(range(1, 10**6))
-    return re.sub(r"\b(en|zh): TODO\b", lambda m: f"{m.group(1)}: Label {next(counter)}", text)
+    text = re.sub(r"\b(en|zh): TODO\b", lambda m: f"{m.group(1)}: Label {next(counter)}", text)
+    text = re.sub(r"\b(agency|official|post|document|program|indicator)-([0-9a-f]{6,})\b", r"\1-x\2", text)
+    return re.sub(r"\bfact-(\d+)\b", r"fact-n\1", text)
 
 
 def vocabularies_only(tmp: Path) -> Path:

@@ -294,13 +294,6 @@ def test_from_never_fetches_urls_or_reads_files(client, listener: Listener, tmp_
     assert listener.connections == 0
 
 
-def test_row_cap_truncates_and_says_so(client, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    query = "SELECT * WHERE { ?s ?p ?o . ?x a <https://w3id.org/cnkg/ontology#Agency> }"
-    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/json"})
-    assert len(response.json["results"]["bindings"]) == settings.max_rows
-    assert "X-KG-Truncated" in response.headers
-
-
 def test_request_body_cap_is_413(client, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (settings.max_body_bytes + 10)
     response = client.post("/sparql", data=big.encode(), content_type="application/sparql-query")

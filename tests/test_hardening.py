@@ -7,7 +7,6 @@ back, injection and XSS, security headers, API keys.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -210,22 +209,38 @@ def copy_data(tmp_path: Path) -> Path:
     return data
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5, 2.5])
-def test_kill_9_during_build_leaves_previous_build_servable(tmp_path: Path, delay: float) -> None:
+def kill_at(command: list[str], phase: str) -> int:
+    """Run a kg command and SIGKILL it as soon as it reports ``phase`` on stderr (its progress
+    lines); return how many progress lines it had printed. Fails if the command ended first."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    lines = 0
+    for line in process.stderr:
+        lines += 1
+        if phase in line:
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, f"the command ended before {phase!r}"
+    return lines
+
+
+@pytest.mark.parametrize(
+    "phase", ["compiling and validating report", "writing the dataset", "bulk-loading the Oxigraph store"]
+)
+def test_kill_9_during_build_leaves_previous_build_servable(tmp_path: Path, phase: str) -> None:
     data = copy_data(tmp_path)
     out = tmp_path / "build"
     first = build(data, ONTOLOGY, out)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "build", "--data", str(data), "--out", str(out)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    # a change, so that a finished build would be visibly different
+    report = data / "reports" / "shanxi-2022-04-02" / "report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("山西省人民政府网", "山西省人民政府网 ", 1), encoding="utf-8"
     )
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_at([sys.executable, "-m", "kg.cli", "build", "--data", str(data), "--out", str(out)], phase)
     current = open_build(out)
-    assert current.version in (first.version, current.version)
-    assert current.manifest["quads"] == first.manifest["quads"]
+    assert current.path == first.path  # killed before the link swap: the previous build, whole
+    assert current.manifest == first.manifest
     app = create_app(Settings(build_dir=out))
     try:
         assert app.test_client().get("/sparql", query_string={"query": SIMPLE}).status_code == 200
@@ -255,33 +270,43 @@ def test_corrupt_or_half_written_build_is_refused_at_startup(tmp_path: Path, bui
 
 
 def test_kill_9_during_publish_leaves_every_graph_whole(oxigraph_server, built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from kg.store.graph_store import publish_build
-    from kg.store.remote import RemoteStore
+    """Publish build A, then kill the publish of a different build B in the middle of its PUTs:
+    every graph is A's or B's, never half, and the version graph still names A."""
+    import json
 
-    publish_build(built, oxigraph_server.store_url)
-    store = RemoteStore(oxigraph_server.query_url, Settings())
     from kg.sparql.formats import JSON
     from kg.store.base import QueryRequest
+    from kg.store.graph_store import publish_build
+    from kg.store.remote import RemoteStore
+    from kg.synth import synth
+
+    data = tmp_path / "data"
+    synth(3, data)
+    other = build(data, ONTOLOGY, tmp_path / "build")
+    store = RemoteStore(oxigraph_server.query_url, Settings())
 
     def graph_sizes() -> dict[str, int]:
-        import json
-
         body = store.execute(
             QueryRequest("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", JSON)
         ).body
         return {b["g"]["value"]: int(b["n"]["value"]) for b in json.loads(body)["results"]["bindings"]}
 
-    before = graph_sizes()
-    for delay in (0.05, 0.2, 0.5):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "publish", "--build", str(built.path), "--to", oxigraph_server.store_url],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        assert graph_sizes() == before  # each graph is the old or the (identical) new one, never half
+    try:
+        publish_build(built, oxigraph_server.store_url)
+        before = graph_sizes()
+        sizes_b = {r["graph"]: r["triples"] for r in other.manifest["reports"]}
+        changed = [g for g, n in sizes_b.items() if before.get(g) != n]
+        assert changed, "build B differs from A"
+        for after_puts in (3, 6, 10):  # PUT 1 is the ontology, PUT 2.. the reports of B
+            command = [sys.executable, "-m", "kg.cli", "publish", "--build", str(tmp_path / "build")]
+            kill_at([*command, "--to", oxigraph_server.store_url], f"PUT {after_puts}/")
+            sizes = graph_sizes()
+            for graph, size in sizes.items():
+                assert size in (before.get(graph), sizes_b.get(graph)), (graph, size)
+            assert any(sizes.get(g) == sizes_b[g] for g in changed), "the kill came before any PUT"
+            assert store.version() == built.version  # the version is written last
+    finally:
+        publish_build(built, oxigraph_server.store_url)  # the shared server as the other tests expect it
 
 
 def test_external_store_away_gives_503_and_service_resumes(tmp_path: Path, built) -> None:  # type: ignore[no-untyped-def]
@@ -300,10 +325,12 @@ def test_external_store_away_gives_503_and_service_resumes(tmp_path: Path, built
         )
         assert down.status_code == 503
         assert "not reachable" in down.json["error"]
-        assert client.get("/api/search", query_string={"q": "刘"}).status_code in (200, 503)
+        search = client.get("/api/search", query_string={"q": "刘"}, headers={"Accept": "application/json"})
+        assert search.status_code == 503 and "not reachable" in search.json["error"]
         restarted = OxigraphServer(tmp_path / "db", port=server.port)
         try:
             assert client.get("/sparql", query_string={"query": SIMPLE + " LIMIT 2"}).status_code == 200
+            assert client.get("/api/search", query_string={"q": "刘志杰"}).json["results"]
         finally:
             restarted.stop()
     finally:
@@ -365,9 +392,12 @@ def test_security_headers(client) -> None:  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- exposure
 
 
-def test_binds_loopback_by_default() -> None:
-    assert Settings().host == "127.0.0.1"
-    assert Settings.from_env().host == os.environ.get("KG_HOST", "127.0.0.1")
+def test_binds_loopback_by_default(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("KG_HOST", raising=False)
+    assert Settings().host == Settings.from_env().host == "127.0.0.1"
+    monkeypatch.setenv("KG_HOST", "0.0.0.0")
+    assert Settings.from_env().host == "0.0.0.0"
+    assert Settings.from_env(host="::1").host == "::1"  # a flag wins over the environment
 
 
 def test_api_key_protects_everything_but_health(build_dir: Path) -> None:

@@ -79,6 +79,7 @@ KNOWN_TERMS = {
             "Observation",
             "DataSet",
             "DataStructureDefinition",
+            "ComponentSpecification",
             "DimensionProperty",
             "AttributeProperty",
             "dataSet",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph
@@ -82,65 +81,6 @@ def test_every_entity_has_chinese_and_english_labels(store: pyoxigraph.Store) ->
              ?s a ?class FILTER NOT EXISTS { ?s skos:prefLabel ?l FILTER (LANG(?l) = ?lang) } }""",
     )
     assert missing == []
-
-
-def test_posts_of_liu_zhijie(store: pyoxigraph.Store) -> None:
-    posts = rows(
-        store,
-        """SELECT ?post ?agency WHERE {
-             ?p a kg:Official ; skos:prefLabel "刘志杰"@zh ; org:holds ?x .
-             ?x skos:prefLabel ?post FILTER (LANG(?post) = "zh")
-             ?x org:postIn/skos:prefLabel ?agency FILTER (LANG(?agency) = "zh") }""",
-    )
-    names = sorted(r["post"] for r in posts)
-    assert len(names) == 3, names
-    assert any("农办主任" in n for n in names)
-    assert any("党组书记" in n for n in names)
-    assert any(n.endswith("厅长") for n in names)
-    assert {r["agency"] for r in posts} >= {"中共山西省委农村工作领导小组办公室", "山西省农业农村厅"}
-
-
-def test_rural_income_2021_and_its_growth(store: pyoxigraph.Store) -> None:
-    found = rows(
-        store,
-        """SELECT ?type ?value ?unit ?written WHERE {
-             ?i skos:prefLabel "农村居民人均可支配收入"@zh .
-             ?f kg:indicator ?i ; kg:refArea <https://w3id.org/cnkg/id/region/shanxi> ;
-                kg:refPeriod <https://w3id.org/cnkg/id/period/2021> ; kg:valueType ?type ;
-                sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ; kg:asWritten ?written }""",
-    )
-    by_type = {r["type"].rsplit("/", 1)[-1]: r for r in found}
-    assert Decimal(by_type["actual"]["value"]) == Decimal("15308")
-    assert by_type["actual"]["unit"].endswith("/unit/yuan")
-    assert Decimal(by_type["change"]["value"]) == Decimal("10.3")
-    assert by_type["change"]["unit"].endswith("/unit/percent")
-
-
-def test_every_2022_target_has_a_unit_and_a_value(store: pyoxigraph.Store) -> None:
-    targets = rows(
-        store,
-        """SELECT ?f ?value ?unit ?written WHERE {
-             ?f kg:valueType <https://w3id.org/cnkg/id/value-type/target> ;
-                kg:refPeriod <https://w3id.org/cnkg/id/period/2022> .
-             OPTIONAL { ?f sdmx-measure:obsValue ?value } OPTIONAL { ?f sdmx-attribute:unitMeasure ?unit }
-             OPTIONAL { ?f kg:asWritten ?written } }""",
-    )
-    assert len(targets) >= 8
-    assert all(r["value"] and r["unit"] and r["written"] for r in targets)
-    written = {r["written"] for r in targets}
-    assert {"10万亩", "100个"} <= written
-
-
-def test_amounts_are_normalised(store: pyoxigraph.Store) -> None:
-    found = rows(
-        store,
-        """SELECT ?written ?value ?mult WHERE { ?f kg:asWritten ?written ; sdmx-measure:obsValue ?value ;
-             sdmx-attribute:unitMult ?mult FILTER (?written IN ("1286.87亿元", "7.6万", "27万亩")) }""",
-    )
-    values = {r["written"]: (Decimal(r["value"]), int(r["mult"])) for r in found}
-    assert values["1286.87亿元"] == (Decimal("128687000000"), 8)
-    assert values["7.6万"] == (Decimal("76000"), 4)
-    assert values["27万亩"] == (Decimal("270000"), 4)
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "trig"])

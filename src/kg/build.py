@@ -1,8 +1,13 @@
 """The pipeline in one call: compile -> validate -> publish (dataset + bulk-loaded store + manifest).
 
 Reports are independent (each defines and quotes what it refers to), so they are compiled and
-validated in batches on every core; the cost grows linearly with the number of reports. Only if
-every report conforms is anything published, and then atomically (``kg.publish``).
+validated in batches on every core; the cost grows linearly with the number of reports. What the
+union needs besides — an entity defined by several reports agrees on its kind and labels — is
+checked after the batches, on what each report defines. Only if every report conforms is
+anything published, and then atomically (``kg.publish``).
+
+The dataset is written in a canonical order (graphs in a fixed order, each graph's lines sorted),
+and none of our graphs has blank nodes, so the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -21,18 +26,19 @@ from rdflib import Dataset, Graph
 
 from kg.compile import (
     Compiled,
+    Definition,
     ReportInfo,
     Vocabularies,
     add_graph,
     compile_data,
     compile_report,
+    conflicting_definitions,
     duplicate_report_ids,
     iter_report_dirs,
     shared_graphs,
 )
 from kg.curated import CurationError, CurationFailed
-from kg.namespaces import bind_prefixes
-from kg.publish import DATASET, Build, finish, load_store, new_version, sha256
+from kg.publish import DATASET, Build, content_version, finish, load_store, new_version, sha256
 from kg.validate import ValidationResult, Violation, load_shapes, report_violations, validate_compiled
 
 Progress = Callable[[str], None]
@@ -61,6 +67,7 @@ class BatchResult:
     reports: list[ReportInfo] = field(default_factory=list)
     errors: list[CurationError] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
 
 
 class _Shared:
@@ -84,11 +91,13 @@ class _Shared:
         self.context_key = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
 
 
-def graph_digest(graph: Graph) -> str:
-    """A digest of a report graph's triples, independent of their order (report graphs have no
-    blank nodes, so the N-Triples lines are stable)."""
-    lines = sorted(graph.serialize(format="nt", encoding="utf-8").splitlines())
-    return hashlib.sha256(b"\n".join(lines)).hexdigest()
+def canonical_nquads(graph: Graph) -> bytes:
+    """A named graph as N-Quads lines in sorted order: the same triples give the same bytes (our
+    graphs have no blank nodes, whose labels would change at every parse)."""
+    dataset = Dataset()
+    add_graph(dataset, graph)
+    lines = sorted(line for line in dataset.serialize(format="nquads", encoding="utf-8").splitlines() if line)
+    return b"".join(line + b"\n" for line in lines)
 
 
 _shared: _Shared | None = None
@@ -107,22 +116,24 @@ def compile_validate_batch(report_dirs: list[Path], part: Path, validated: Path)
     (graph, context) digest, so a rebuild only pays SHACL for the reports that changed."""
     assert _shared is not None, "call _init_worker first"
     result = BatchResult()
-    batch = bind_prefixes(Dataset())
+    quads: list[bytes] = []
     for report_dir in report_dirs:
         compiled = compile_report(report_dir, _shared.vocabularies, _shared.data_dir)
         result.errors.extend(compiled.errors)
+        result.definitions.extend(compiled.definitions)
         if compiled.info is None or compiled.graph is None or compiled.errors:
             continue
-        marker = validated / hashlib.sha256((graph_digest(compiled.graph) + _shared.context_key).encode()).hexdigest()
+        lines = canonical_nquads(compiled.graph)
+        marker = validated / hashlib.sha256(hashlib.sha256(lines).digest() + _shared.context_key.encode()).hexdigest()
         if not marker.exists():
             violations = report_violations(compiled.graph, _shared.context, _shared.shapes, compiled.locations)
             result.violations.extend(violations)
             if not violations:
                 marker.touch()
         result.reports.append(compiled.info)
-        add_graph(batch, compiled.graph)
+        quads.append(lines)
     if not result.errors and not result.violations:
-        batch.serialize(destination=part, format="nquads", encoding="utf-8")
+        part.write_bytes(b"".join(quads))
     return result
 
 
@@ -167,6 +178,7 @@ def _merge(total: BatchResult, part: BatchResult) -> None:
     total.reports.extend(part.reports)
     total.errors.extend(part.errors)
     total.violations.extend(part.violations)
+    total.definitions.extend(part.definitions)
 
 
 def build(
@@ -181,7 +193,7 @@ def build(
         validated = out.parent / f".{out.name}.validated"
         validated.mkdir(exist_ok=True)
         result = _compile_in_parallel(data_dir, ontology_dir, parts, validated, jobs, progress)
-        errors = result.errors + duplicate_report_ids(result.reports)
+        errors = result.errors + duplicate_report_ids(result.reports) + conflicting_definitions(result.definitions)
         if errors:
             raise CurationFailed(errors)
         if result.violations:
@@ -189,30 +201,30 @@ def build(
         dataset_path = version / DATASET
         if progress:
             progress(f"writing the dataset of {len(result.reports)} report(s)")
-        shared = Dataset()
         ontology, vocabularies = shared_graphs(data_dir, ontology_dir)
-        for graph in (ontology, *vocabularies.values()):
-            add_graph(shared, graph)
-        shared.serialize(destination=dataset_path, format="nquads", encoding="utf-8")
-        with dataset_path.open("ab") as target:
-            for part in sorted(parts.glob("*.nq")):
+        shared = [ontology, *(vocabularies[name] for name in sorted(vocabularies))]
+        with dataset_path.open("wb") as target:
+            for graph in shared:
+                target.write(canonical_nquads(graph))
+            for part in sorted(parts.glob("*.nq")):  # numbered in the order of the sorted report folders
                 with part.open("rb") as source:
                     shutil.copyfileobj(source, target)
         shutil.rmtree(parts)
         if progress:
             progress("bulk-loading the Oxigraph store")
-        quads = load_store(version, dataset_path)
+        counts = load_store(version, dataset_path)
+        digest = sha256(dataset_path)
         manifest = {
+            "version": content_version(digest),
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "quads": quads,
+            "quads": counts.quads,
+            "triples": counts.triples,
             "reports": [
                 {"id": r.id, "graph": str(r.graph), "triples": r.triples}
                 for r in sorted(result.reports, key=lambda r: r.id)
             ],
-            "graphs": sorted(
-                [str(g.identifier) for g in shared.graphs() if len(g)] + [str(r.graph) for r in result.reports]
-            ),
-            "files": {DATASET: sha256(dataset_path)},
+            "graphs": sorted([str(g.identifier) for g in shared if len(g)] + [str(r.graph) for r in result.reports]),
+            "files": {DATASET: digest},
         }
         return finish(out, version, manifest)
     except BaseException:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kg.config import Settings
+from kg.config import SettingError, Settings
 
 
 def progress_printer() -> Callable[[str], None]:
@@ -20,6 +20,10 @@ def progress_printer() -> Callable[[str], None]:
     return show
 
 
+class CommandFailed(Exception):
+    """A problem with the command's arguments or files: printed as it is, exit status 1."""
+
+
 def write_output(data: bytes, output: str | None) -> None:
     if output in (None, "-"):
         sys.stdout.buffer.write(data)
@@ -27,8 +31,25 @@ def write_output(data: bytes, output: str | None) -> None:
         return
     from kg.publish import write_atomic
 
-    write_atomic(Path(output), data)
+    try:
+        write_atomic(Path(output), data)
+    except OSError as error:
+        raise CommandFailed(f"cannot write {output}: {error.strerror or error}; choose another -o") from None
     print(f"wrote {len(data):,} bytes to {output}", file=sys.stderr)
+
+
+def read_text(path: str, what: str) -> str:
+    """A UTF-8 text file named on the command line (or standard input for '-')."""
+    try:
+        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandFailed(f"{what} {path} does not exist") from None
+    except IsADirectoryError:
+        raise CommandFailed(f"{what} {path} is a folder; name a file") from None
+    except UnicodeDecodeError as error:
+        raise CommandFailed(f"{what} {path} is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    except OSError as error:
+        raise CommandFailed(f"cannot read {what} {path}: {error.strerror or error}") from None
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
@@ -53,6 +74,11 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     except BuildError as problem:
         print(f"build refused: {problem}", file=sys.stderr)
         return 1
+    except OSError as error:
+        raise CommandFailed(
+            f"build refused: cannot write {error.filename or settings.build_dir}: {error.strerror or error}; "
+            "choose another --out"
+        ) from None
     manifest = result.manifest
     if suggested:
         print(f"note: {len(suggested)} suggested label(s) not yet reviewed (kg validate lists them; "
@@ -60,7 +86,9 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     ids = [r["id"] for r in manifest["reports"]]
     shown = ", ".join(ids[:5]) + (f", … ({len(ids) - 5} more)" if len(ids) > 5 else "")
     print(
-        f"built {settings.build_dir} -> {result.path.name}: {manifest['quads']:,} quads, {len(ids)} report(s): {shown}"
+        f"built {settings.build_dir} -> {result.path.name} (version {result.version}): "
+        f"{manifest['triples']:,} distinct triples, stated as {manifest['quads']:,} quads in "
+        f"{len(manifest['graphs'])} named graphs; {len(ids)} report(s): {shown}"
     )
     return 0
 
@@ -87,33 +115,33 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from kg.export import export
-    from kg.publish import BuildError, open_build
+    from kg.publish import BuildError, held_build
 
     try:
-        build = open_build(settings.build_dir)
+        with held_build(settings.build_dir) as build:
+            data = export(build, args.format, settings.queries_dir)
     except BuildError as problem:
         print(f"export failed: {problem}", file=sys.stderr)
         return 1
-    write_output(export(build, args.format, settings.queries_dir), args.output)
+    write_output(data, args.output)
     return 0
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.publish import BuildError, open_build
+    from kg.publish import BuildError
     from kg.sparql.formats import JSON, TURTLE
     from kg.sparql.guard import inspect
     from kg.store.base import QueryRefused, QueryRequest
     from kg.store.embedded import EmbeddedStore
     from kg.tables import render_results
 
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    text = read_text(args.file, "the query file")
     try:
-        build = open_build(settings.build_dir)
         info = inspect(text)
+        store = EmbeddedStore(settings)
     except (BuildError, QueryRefused) as problem:
         print(f"query failed: {problem}", file=sys.stderr)
         return 1
-    store = EmbeddedStore(build, settings)
     try:
         result = store.execute(QueryRequest(text, TURTLE if info.is_graph else JSON))
     except QueryRefused as refused:
@@ -135,11 +163,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.publish import BuildError, open_build
+    from kg.publish import BuildError, held_build
     from kg.store.graph_store import PublishError, publish_build
 
+    if not args.to.startswith(("http://", "https://")):
+        raise CommandFailed(f"--to {args.to!r} is not an http(s) URL; e.g. http://127.0.0.1:7878/store")
     try:
-        count = publish_build(open_build(settings.build_dir), args.to, progress_printer())
+        with held_build(settings.build_dir) as build:
+            count = publish_build(build, args.to, progress_printer())
     except (BuildError, PublishError) as problem:
         print(f"publish failed: {problem}", file=sys.stderr)
         return 1
@@ -150,7 +181,12 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
     from kg.synth import synth
 
-    synth(args.reports, args.out, seed=args.seed, progress=progress_printer())
+    if args.reports < 1:
+        raise CommandFailed(f"--reports {args.reports}: give a number of reports of at least 1")
+    try:
+        synth(args.reports, args.out, seed=args.seed, progress=progress_printer())
+    except OSError as error:
+        raise CommandFailed(f"cannot write {error.filename or args.out}: {error.strerror or error}") from None
     print(f"wrote {args.reports} synthetic reports to {args.out}; build them with: kg build --data {args.out}")
     return 0
 
@@ -158,6 +194,7 @@ def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     from kg.draft import draft_report
 
+    read_text(args.report, "the report text")  # a clear error for a missing or non-UTF-8 file
     text = draft_report(Path(args.report), settings.data_dir, report_id=args.id, suggest=not args.no_suggest)
     write_output(text.encode("utf-8"), args.output)
     return 0
@@ -213,6 +250,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     draft.add_argument("--no-suggest", action="store_true", help="leave English labels as TODO instead of suggesting")
 
     args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except (CommandFailed, SettingError) as problem:
+        print(f"kg {args.command}: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"kg {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(
         data_dir=getattr(args, "data", None),
         build_dir=(getattr(args, "out", None) if args.command == "build" else None) or getattr(args, "build", None),

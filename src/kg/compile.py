@@ -70,6 +70,66 @@ FACT_REFERENCES: dict[str, str] = {
 }
 
 
+# The field that gives an entity its kind, per section: it must agree wherever the entity is defined.
+KIND_FIELD = {"agencies": "kind", "programs": "kind", "documents": "type", "posts": "role"}
+SINGULAR = {
+    "agencies": "agency",
+    "officials": "official",
+    "posts": "post",
+    "documents": "document",
+    "programs": "program",
+    "indicators": "indicator",
+}
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What one report says an entity is: compared across reports, which may define it too."""
+
+    iri: str
+    section: str
+    ident: str
+    kind: str | None
+    labels: tuple[tuple[str, str], ...]  # (language, preferred label), sorted
+    kind_at: Location
+    label_at: Location
+
+
+def conflicting_definitions(definitions: list[Definition]) -> list[CurationError]:
+    """An entity defined in several reports must have one kind and one preferred label per language
+    there, or the union breaks the shapes (sh:maxCount 1, sh:uniqueLang) and labels flip."""
+    first: dict[str, Definition] = {}
+    errors = []
+    # In the order of the report folders (as paths: "a" before "a-b"), the first definition is the reference.
+    for definition in sorted(definitions, key=lambda d: (d.label_at.path, d.label_at.line)):
+        earlier = first.setdefault(definition.iri, definition)
+        if earlier is definition:
+            continue
+        what = f"{SINGULAR[definition.section]} {definition.ident!r}"
+        if definition.kind != earlier.kind:
+            field_name = KIND_FIELD[definition.section]
+            errors.append(
+                CurationError(
+                    definition.kind_at,
+                    f"{what} has {field_name} {definition.kind!r} here but {earlier.kind!r} at {earlier.kind_at}",
+                    f"an entity has one {field_name}: correct it in one of the two reports",
+                )
+            )
+        mine, theirs = dict(definition.labels), dict(earlier.labels)
+        for lang in sorted(set(mine) | set(theirs)):
+            if mine.get(lang) != theirs.get(lang):
+                errors.append(
+                    CurationError(
+                        definition.label_at,
+                        f"{what} has the {lang} label {mine.get(lang)!r} here but {theirs.get(lang)!r} "
+                        f"at {earlier.label_at}",
+                        f"use one preferred label in every report that defines it (e.g. {lang}: "
+                        f"{theirs.get(lang)}), and put the other name under 'alt:'",
+                    )
+                )
+    return errors
+
+
 @dataclass
 class ReportInfo:
     id: str
@@ -127,6 +187,7 @@ class CompiledReport:
     graph: Graph | None
     locations: dict[URIRef, Location]
     errors: list[CurationError]
+    definitions: list[Definition] = field(default_factory=list)
 
 
 def compile_report(report_dir: Path, vocabularies: Vocabularies, data_dir: Path) -> CompiledReport:
@@ -144,12 +205,20 @@ def compile_report(report_dir: Path, vocabularies: Vocabularies, data_dir: Path)
             "save the report text (UTF-8) there, or correct 'text:'",
         )
         return CompiledReport(None, None, {}, [error])
-    source = SourceText.read(source_path)
+    try:
+        source = SourceText.read(source_path)
+    except (OSError, UnicodeDecodeError) as problem:
+        error = CurationError(
+            report.report.at("text"),
+            f"cannot read the report text {source_path}: {problem}",
+            "save the report text as UTF-8 there, or correct 'text:'",
+        )
+        return CompiledReport(None, None, {}, [error])
     registry = {section: {item.id: item for item in items} for section, items in report.items.items()}
     builder = ReportBuilder(report, source, vocabularies, registry, data_dir)
     graph = builder.build()
     info = ReportInfo(report.report.id, graph.identifier, report.path, len(graph))
-    return CompiledReport(info, graph, builder.locations, builder.errors)
+    return CompiledReport(info, graph, builder.locations, builder.errors, builder.definitions)
 
 
 def shared_graphs(data_dir: Path, ontology_dir: Path) -> tuple[Graph, dict[str, Graph]]:
@@ -185,18 +254,21 @@ def compile_data(
     vocabularies = Vocabularies(list(vocab_graphs.values()))
     compiled = Compiled(dataset=dataset, reports=[])
     errors: list[CurationError] = []
+    definitions: list[Definition] = []
     report_dirs = list(iter_report_dirs(data_dir))
     for number, report_dir in enumerate(report_dirs, start=1):
         if progress:
             progress(f"compiling report {number}/{len(report_dirs)}: {report_dir.name}")
         result = compile_report(report_dir, vocabularies, data_dir)
         errors.extend(result.errors)
+        definitions.extend(result.definitions)
         if result.info is None or result.graph is None:
             continue
         add_graph(dataset, result.graph)
         compiled.locations.update(result.locations)
         compiled.reports.append(result.info)
     errors.extend(duplicate_report_ids(compiled.reports))
+    errors.extend(conflicting_definitions(definitions))
     if errors:
         raise CurationFailed(errors)
     return compiled
@@ -233,6 +305,7 @@ class ReportBuilder:
         self.report_node = report_iri(self.report_id)
         self.errors: list[CurationError] = []
         self.locations: dict[URIRef, Location] = {}
+        self.definitions: list[Definition] = []
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -344,6 +417,20 @@ class ReportBuilder:
         self.evidence(node, item)
         if item.section != "report":
             self.add(self.report_node, KG.mentions, node)
+            kind_field = KIND_FIELD.get(item.section)
+            kind = item.get(kind_field) if kind_field else None
+            labels = tuple(sorted((lit.language or "", str(lit)) for lit in _lang_literals(item.get("label", {}))))
+            self.definitions.append(
+                Definition(
+                    str(node),
+                    item.section,
+                    item.id,
+                    None if kind is None else str(kind),
+                    labels,
+                    item.at(kind_field) if kind_field else item.location,
+                    item.at("label"),
+                )
+            )
 
     # -- sections --------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ required fields, ids, language-tagged labels. Cross-references and quotes are ch
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -16,10 +17,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TODO = re.compile(r"\bTODO\b")
+# The ids `kg draft` makes up for new entities and facts: to be replaced by meaningful slugs.
+PLACEHOLDER_ID = re.compile(r"^(?:(?:agency|official|post|document|program|indicator)-[0-9a-f]{6,}|fact-\d+)$")
 
 # A label written by `kg draft` and not yet reviewed: `suggested: {en: <origin>}` (docs/curation.md)
 SUGGESTED = "suggested"
@@ -63,6 +66,32 @@ REPORT_FIELDS = (
 NOT_FACTS_FIELDS = ({"text", "reason"}, {"occurrence"})
 TOP_LEVEL = {"report", "not_facts", *SECTIONS}
 
+# What each field holds. Checked before anything reads the fields, so that a wrong type is a
+# file:line message, never a crash later on.
+TEXT_FIELDS = {"id", "quote", "text", "reason", "citation", "author", "language"}
+LABEL_MAPS = {"label", "title"}  # checked by _check_label
+REFERENCE_FIELDS = {
+    "kind",
+    "parent",
+    "type",
+    "issuer",
+    "part_of",
+    "lead",
+    "established_by",
+    "region",
+    "role",
+    "agency",
+    "indicator",
+    "period",
+    "unit",
+    "qualifier",
+    "compared_with",
+    "stated_by",
+    "program",
+    "publisher",
+    "relation",
+}
+
 
 @dataclass(frozen=True)
 class Location:
@@ -102,7 +131,7 @@ class Item:
 
     @property
     def id(self) -> str:
-        return str(self.data["id"])
+        return str(self.data.get("id", "(no id)"))
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.data.get(name, default)
@@ -132,9 +161,69 @@ def _item(section: str, node: CommentedMap, path: Path) -> Item:
     return Item(section, dict(node), Location(path, node.lc.line + 1), fields_at)
 
 
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _is_labels(value: Any) -> bool:
+    """Text, or a map of language to text or to a list of texts (alt:, note:)."""
+    if isinstance(value, str):
+        return True
+    return isinstance(value, dict) and all(
+        isinstance(text, str) or (isinstance(text, list) and all(isinstance(t, str) for t in text))
+        for text in value.values()
+    )
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"-?\d+(?:\.\d+)?", value.strip()) is not None
+
+
+def _type_problem(section: str, name: str, value: Any) -> tuple[str, str] | None:
+    """What is wrong with the type of ``value`` in field ``name``, and the fix; None if nothing."""
+    if section == "not_facts" and name == "text":  # words of the text, which YAML may read as a number or date
+        if not (_is_scalar(value) or isinstance(value, dt.date)):
+            return "must be the words of the text", "write text: followed by the words, e.g. text: 2022年"
+        return None
+    if name in TEXT_FIELDS and not _is_text(value):
+        return "must be text", f"write {name}: followed by the text, in quotes if it looks like a number or a date"
+    if name in REFERENCE_FIELDS and not _is_scalar(value):
+        return "must be one id", f"write {name}: <id>, a single id (not a list or a map)"
+    if name in ("alt", "note") and not _is_labels(value):
+        return "must be labels", f"write {name}: {{zh: …, en: …}} (a list of names per language is allowed)"
+    if name == "occurrence" and not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+        return "must be a whole number from 1", "write occurrence: N, where N counts the quote's occurrences from 1"
+    if name == "amount" and not _is_scalar(value):
+        return "must be the amount as written", "write amount: followed by the words of the text, e.g. 15308元"
+    if name == "value" and not _is_number(value):
+        return "must be a number", "write value: followed by a number, e.g. value: 50"
+    if name == "posts" and not isinstance(value, list):
+        return "must be a list of posts", "start each post with '- id: …'"
+    return None
+
+
 def _check_fields(item: Item, required: set[str], optional: set[str], errors: list[CurationError]) -> None:
     allowed = required | optional
     for name in item.data:
+        if name in allowed:
+            problem = _type_problem(item.section, str(name), item.data[name])
+            if problem is not None:
+                message, fix = problem
+                errors.append(
+                    CurationError(
+                        item.at(name),
+                        f"'{name}' of {item.section} entry {item.id!r} {message} (found {_shown(item.data[name])})",
+                        fix,
+                    )
+                )
         if name not in allowed:
             errors.append(
                 CurationError(
@@ -151,6 +240,16 @@ def _check_fields(item: Item, required: set[str], optional: set[str], errors: li
                 f"add '{name}:' to this entry (see docs/curation.md)",
             )
         )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {str(value)[:40]!r}"
 
 
 def _check_label(item: Item, name: str, errors: list[CurationError]) -> None:
@@ -188,7 +287,22 @@ def load(path: Path) -> CuratedReport:
     """Parse and form-check one curated file; raise :class:`CurationFailed` listing every problem."""
     yaml = YAML(typ="rt")
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        document = yaml.load(raw.decode("utf-8"))
+    except OSError as exc:
+        fail = CurationError(Location(path, 1), f"cannot read the file: {exc.strerror or exc}", "check its permissions")
+        raise CurationFailed([fail]) from None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CurationFailed(
+            [
+                CurationError(
+                    Location(path, line),
+                    f"the file is not UTF-8 (byte {raw[exc.start]:#04x} at line {line})",
+                    "save the file as UTF-8 (most editors: 'Save with encoding')",
+                )
+            ]
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -201,9 +315,16 @@ def load(path: Path) -> CuratedReport:
                 )
             ]
         ) from None
-    if not isinstance(document, CommentedMap):
+    except YAMLError as exc:  # e.g. a control character the YAML reader refuses
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
         raise CurationFailed(
-            [CurationError(Location(path, 1), "the file is not a YAML mapping", "start with 'report:'")]
+            [CurationError(Location(path, line), f"unreadable YAML: {exc}", "remove the character or fix the syntax")]
+        ) from None
+    if not isinstance(document, CommentedMap):
+        what = "empty" if document is None else "not a YAML mapping"
+        raise CurationFailed(
+            [CurationError(Location(path, 1), f"the file is {what}", "start with 'report:' (see docs/curation.md)")]
         )
     errors: list[CurationError] = []
     for key in document:
@@ -240,13 +361,13 @@ def load(path: Path) -> CuratedReport:
                 )
             )
             continue
-        for node in entries:
+        for number, node in enumerate(entries):
             if not isinstance(node, CommentedMap):
                 errors.append(
                     CurationError(
-                        Location(path, entries.lc.line + 1),
-                        f"an entry of {section} is not a mapping",
-                        "write '- id: …'",
+                        Location(path, entries.lc.item(number)[0] + 1),
+                        f"an entry of {section} is not a mapping (found {_shown(node)})",
+                        "write '- id: …' followed by the entry's fields",
                     )
                 )
                 continue
@@ -264,8 +385,17 @@ def load(path: Path) -> CuratedReport:
                         f"use one of: {', '.join(RELATIONS)}",
                     )
                 )
-            if section == "officials":
-                for post_node in item.get("posts") or []:
+            if section == "officials" and isinstance(item.get("posts"), list):
+                for post_node in item.get("posts"):
+                    if not isinstance(post_node, CommentedMap):
+                        errors.append(
+                            CurationError(
+                                item.at("posts"),
+                                f"a post of official {item.id!r} is not a mapping",
+                                "write each post as '- id: …' with label, role, agency and quote",
+                            )
+                        )
+                        continue
                     post = _item("posts", post_node, path)
                     _check_fields(post, *POST_FIELDS, errors)
                     _check_id(post, seen, errors)
@@ -275,19 +405,64 @@ def load(path: Path) -> CuratedReport:
                     post.data["holder"] = item.id
             items.setdefault(section, []).append(item)
 
-    not_facts = [_item("not_facts", node, path) for node in document.get("not_facts") or []]
-    for item in not_facts:
+    not_facts = []
+    entries = document.get("not_facts") or CommentedSeq()
+    if not isinstance(entries, CommentedSeq):
+        entries = []
+        errors.append(
+            CurationError(
+                Location(path, document.lc.key("not_facts")[0] + 1),
+                "'not_facts' must be a list of entries",
+                "write each entry as '- text: …' with a reason",
+            )
+        )
+    for number, node in enumerate(entries):
+        if not isinstance(node, CommentedMap):
+            errors.append(
+                CurationError(
+                    Location(path, entries.lc.item(number)[0] + 1),
+                    f"an entry of not_facts is not a mapping (found {_shown(node)})",
+                    "write it as '- text: <the words in the text>' with 'reason: …'",
+                )
+            )
+            continue
+        item = _item("not_facts", node, path)
         _check_fields(item, *NOT_FACTS_FIELDS, errors)
+        not_facts.append(item)
     if errors:
         raise CurationFailed(errors)
     return CuratedReport(path, report, items, not_facts)
+
+
+def slugify(text: str, words: int = 6) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())[:words])
+
+
+def suggested_slug(item: Item) -> str:
+    """A slug for an entry: from its English label, or for a fact from its indicator and period."""
+    if item.section == "facts":
+        parts = [str(item.get(name, "")) for name in ("indicator", "period", "type")]
+        slug = slugify(" ".join(p for p in parts if p and p != "actual"), words=10)
+    else:
+        label = item.get("label")
+        english = label.get("en") if isinstance(label, dict) else None
+        slug = slugify(english) if isinstance(english, str) and not TODO.search(english) else ""
+    return slug or "a few English words joined by '-', like shanxi-agriculture-department"
 
 
 def _check_id(item: Item, seen: dict[str, Item], errors: list[CurationError]) -> None:
     if "id" not in item.data:
         return
     ident = str(item.data["id"])
-    if not SLUG.match(ident):
+    if PLACEHOLDER_ID.match(ident):
+        errors.append(
+            CurationError(
+                item.at("id"),
+                f"id {ident!r} is a placeholder made by 'kg draft'",
+                f"give it a meaningful slug, e.g. {suggested_slug(item)} (and change the references to it)",
+            )
+        )
+    elif not SLUG.match(ident):
         errors.append(
             CurationError(
                 item.at("id"),

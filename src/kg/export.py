@@ -1,4 +1,8 @@
-"""Exports of a build: the whole graph as RDF, or the quantitative facts as a CSV table."""
+"""Exports of a build: the whole graph as RDF, or the quantitative facts as a CSV table.
+
+Every export is sorted (statements by graph, subject, predicate, object; fact rows by report,
+position and id), so the same build gives the same bytes and two releases can be diffed.
+"""
 
 from __future__ import annotations
 
@@ -51,15 +55,21 @@ def open_dataset(build: Build) -> pyoxigraph.Store:
     return memory_store(build.dataset_path)
 
 
+def _statement_key(statement: pyoxigraph.Quad | pyoxigraph.Triple) -> tuple[str, ...]:
+    graph = str(statement.graph_name) if isinstance(statement, pyoxigraph.Quad) else ""
+    return (graph, str(statement.subject), str(statement.predicate), str(statement.object))
+
+
 def export_rdf(build: Build, name: str) -> bytes:
     rdf_format, keeps_graphs = RDF_FORMATS[name]
     options = {"prefixes": PREFIXES} if rdf_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TRIG) else {}
+    quads = pyoxigraph.parse(path=str(build.dataset_path), format=pyoxigraph.RdfFormat.N_QUADS)
     if keeps_graphs:
-        named_graphs_only = pyoxigraph.Store()
-        named_graphs_only.bulk_load(path=str(build.dataset_path), format=pyoxigraph.RdfFormat.N_QUADS)
-        return named_graphs_only.dump(format=rdf_format, **options)
-    # Triple formats carry the union of all graphs: the default graph of the published store.
-    return open_dataset(build).dump(format=rdf_format, from_graph=pyoxigraph.DefaultGraph(), **options)
+        statements: list[pyoxigraph.Quad] | list[pyoxigraph.Triple] = sorted(quads, key=_statement_key)
+    else:
+        # Triple formats carry the union of all graphs, as a set: the default graph of the published store.
+        statements = sorted({quad.triple for quad in quads}, key=_statement_key)
+    return pyoxigraph.serialize(statements, format=rdf_format, **options) or b""
 
 
 def facts_rows(store: pyoxigraph.Store, queries_dir: Path) -> Iterable[list[str]]:
@@ -77,7 +87,9 @@ def export_csv(build: Build, queries_dir: Path) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(facts_rows(open_dataset(build), queries_dir))
+    position = CSV_COLUMNS.index("start")
+    rows = sorted(facts_rows(open_dataset(build), queries_dir), key=lambda r: (r[0], int(r[position] or 0), r[1], r))
+    writer.writerows(rows)
     # A BOM so spreadsheet programs read the Chinese text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

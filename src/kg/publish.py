@@ -4,10 +4,17 @@
 (``.build.versions/<stamp>/``). A new version is written in full — dataset, bulk-loaded
 Oxigraph store, manifest last — and only then is the link swapped with one ``rename``. A build
 that fails or is killed leaves the previous ``build/`` exactly as it was.
+
+A build's *version* names its content (a digest of ``dataset.nq``, which is written in a
+canonical order), so two builds of the same data have the same version, and caches and ETags
+keyed by it survive a rebuild that changed nothing. A process that reads a version directory
+holds a shared lock on it (:func:`hold`); ``prune`` removes only directories nobody holds.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -39,6 +46,10 @@ class Build:
 
     path: Path
     manifest: dict[str, Any]
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / MANIFEST
 
     @property
     def dataset_path(self) -> Path:
@@ -117,19 +128,33 @@ def memory_store(nquads: Path) -> pyoxigraph.Store:
     return fill_store(pyoxigraph.Store(), nquads)
 
 
-def load_store(version: Path, nquads: Path) -> int:
-    """Bulk-load the dataset into the build's on-disk Oxigraph store; return the number of quads."""
+@dataclass(frozen=True)
+class Counts:
+    """What a store holds, each thing counted once."""
+
+    quads: int  # statements in named graphs (one per report, vocabulary or the ontology)
+    triples: int  # distinct triples of the default graph, their union
+
+
+def count_store(store: pyoxigraph.Store) -> Counts:
+    total = len(store)
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    return Counts(quads=total - triples, triples=triples)
+
+
+def load_store(version: Path, nquads: Path) -> Counts:
+    """Bulk-load the dataset into the build's on-disk Oxigraph store; return what it holds."""
     store = fill_store(pyoxigraph.Store(str(version / STORE)), nquads)
     store.optimize()
-    count = len(store)
+    counts = count_store(store)
     store.flush()
     del store
-    return count
+    return counts
 
 
 def finish(out: Path, version: Path, manifest: dict[str, Any]) -> Build:
     """Write the manifest last, then swap the ``out`` link to the new version in one rename."""
-    manifest = {"format": MANIFEST_FORMAT, "kg_version": __version__, "version": version.name, **manifest}
+    manifest = {"format": MANIFEST_FORMAT, "kg_version": __version__, **manifest}
     write_atomic(version / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
     _fsync_dir(version)
     link = out.parent / f".{out.name}.link-{os.getpid()}"
@@ -142,15 +167,48 @@ def finish(out: Path, version: Path, manifest: dict[str, Any]) -> Build:
     return Build(version, manifest)
 
 
+def content_version(dataset_digest: str) -> str:
+    return dataset_digest[:16]
+
+
+def hold(version: Path) -> int:
+    """Take a shared lock on a version directory, so that no ``prune`` removes it while it is read;
+    returns the descriptor to give to :func:`release`. Locks end with their process, too."""
+    fd = os.open(version, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
+
+
+def release(fd: int) -> None:
+    os.close(fd)
+
+
 def prune(out: Path) -> None:
-    """Remove old and abandoned versions, keeping the current one and the one before it."""
+    """Remove old and abandoned versions, keeping the current one, the one before it, and every
+    version a running process holds (:func:`hold`)."""
     current = out.resolve()
     versions = sorted(p for p in versions_dir(out).iterdir() if p.is_dir())
     complete = [p for p in versions if (p / MANIFEST).is_file()]
     keep = {current, *complete[-KEEP_VERSIONS:]}
     for path in versions:
         if path.resolve() not in keep and (path in complete or _abandoned(path)):
-            shutil.rmtree(path, ignore_errors=True)
+            _remove_unless_held(path)
+
+
+def _remove_unless_held(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # Removed under the exclusive lock: a reader waiting for its shared lock then finds the
+        # directory gone and looks at build/ again.
+        shutil.rmtree(path, ignore_errors=True)
+    except BlockingIOError:
+        pass  # a server or a command still reads it; a later prune removes it
+    finally:
+        os.close(fd)
 
 
 def _abandoned(path: Path) -> bool:
@@ -170,12 +228,31 @@ def _abandoned(path: Path) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def held_build(out: Path) -> Iterator[Build]:
+    """The current build, opened and held (:func:`hold`) for as long as the block reads it."""
+    build = open_build(out)
+    fd = hold(build.path)
+    try:
+        if not build.manifest_path.is_file():
+            raise BuildError(f"{build.path} was removed by a newer build; run the command again")
+        yield build
+    finally:
+        release(fd)
+
+
 def open_build(out: Path, verify_hash: bool = True) -> Build:
     """Open and verify a build; refuse a missing, half-written or corrupt one with a clear message."""
     if not out.exists():
         raise BuildError(f"no build at {out}: run 'kg build' (or 'make run') first")
     path = out.resolve()
     manifest_path = path / MANIFEST
+    if not path.is_dir():
+        raise BuildError(f"{out} is a file, not a build folder; pass the folder 'kg build' wrote (default build/)")
+    if not manifest_path.is_file() and not out.is_symlink():
+        raise BuildError(
+            f"{out} is not a kg build (it has no {MANIFEST}); pass the folder 'kg build' wrote (default build/)"
+        )
     if not manifest_path.is_file():
         raise BuildError(f"{out} has no {MANIFEST}: it is half-written; run 'kg build' again")
     try:

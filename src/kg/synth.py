@@ -21,7 +21,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from kg.config import PROJECT_ROOT
+from kg.config import VOCABULARIES_DIR
 
 PROVINCES = [
     ("hebei", "河北", "Hebei"),
@@ -93,7 +93,14 @@ PINYIN = {
 }
 # (id, zh, en, unit id, unit symbol, kind of value)
 INDICATORS = [
-    ("primary-industry-value-added", "第一产业增加值", "Value added of the primary industry", "yuan", "亿元", "money"),
+    (
+        "primary-industry-value-added",
+        "第一产业增加值",
+        "Value added of the primary sector (agriculture, forestry, animal husbandry, fishery)",
+        "yuan",
+        "亿元",
+        "money",
+    ),
     (
         "rural-per-capita-disposable-income",
         "农村居民人均可支配收入",
@@ -447,7 +454,7 @@ def synth(count: int, out: Path, seed: int = 2022, progress: Callable[[str], Non
     vocabularies = out / "vocabularies"
     if vocabularies.exists():
         shutil.rmtree(vocabularies)
-    shutil.copytree(PROJECT_ROOT / "data" / "vocabularies", vocabularies)
+    shutil.copytree(VOCABULARIES_DIR, vocabularies)
     (vocabularies / "regions-synthetic.ttl").write_text(synth_regions(), encoding="utf-8")
     yaml = _yaml()
     for index in range(count):

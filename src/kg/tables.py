@@ -42,5 +42,5 @@ def render_results(result: QueryResult, style: str) -> str:
 
     out = [line(variables), "-+-".join("-" * w for w in widths)]
     out.extend(line(c) for c in cells)
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{', truncated' if result.truncated else ''})")
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"

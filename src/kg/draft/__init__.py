@@ -43,8 +43,10 @@ def default_report_id(path: Path) -> str:
     return slug or "new-report"
 
 
-def assign_ids(index: EntityIndex) -> None:
-    """Known entities keep their ids; new ones get a provisional id from their Chinese label."""
+def assign_ids(index: EntityIndex, places: dict[str, str]) -> None:
+    """Known entities keep their ids; new ones get a provisional id from their Chinese label,
+    with a name relative to the report's place made whole first: 省乡村振兴局 of a Hubei report is
+    湖北省乡村振兴局, not the Shanxi bureau a Shanxi report means by the same words."""
     used: set[str] = set()
     for section in ("agencies", "officials", "documents", "programs", "indicators", "posts"):
         found = index[section]
@@ -52,8 +54,13 @@ def assign_ids(index: EntityIndex) -> None:
             found = found + [p for o in found for p in o.posts]
         for entity in found:
             if not entity.id:
-                entity.id = entity.known.id if entity.known else provisional_id(entity.section, entity.label, used)
+                entity.id = entity.known.id if entity.known else provisional_id(entity.section, _absolute(entity.label, places), used)
             used.add(entity.id)
+
+
+def _absolute(label: str, places: dict[str, str]) -> str:
+    place = places.get(label[:1])
+    return place + label[1:] if place else label
 
 
 def draft(text: str, report_id: str, text_name: str, data_dir: Path, suggest: bool = True) -> str:
@@ -74,7 +81,7 @@ def draft(text: str, report_id: str, text_name: str, data_dir: Path, suggest: bo
     entities.find_programs(source, lex, vocab, index)
     found = quantities.find_quantities(source, lex, vocab)
     drafted, skipped = facts.find_facts(FactInput(source, ctx, lex, vocab, agencies, speakers), found, index)
-    assign_ids(index)
+    assign_ids(index, ctx.places)
     title_en = None
     if suggest:
         suggester = labels.Suggester.load(lexicon_dir(data_dir), known, ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
@@ -142,38 +142,50 @@ def _term_xml(term: object) -> str:
     return f"<literal>{escape(str(term))}</literal>"
 
 
-def serialize_select(variables: list[str], rows: list[list[object]], media_type: str) -> bytes:
+def serialize_select(variables: list[str], rows: Iterable[Sequence[object]], media_type: str) -> bytes:
+    return b"".join(select_pieces(variables, rows, media_type))
+
+
+def select_pieces(variables: list[str], rows: Iterable[Sequence[object]], media_type: str) -> Iterator[bytes]:
+    """A SELECT result document in pieces (head, one piece per row, tail), for streaming."""
     if media_type == JSON:
-        bindings = [
-            {name: _term_json(term) for name, term in zip(variables, row, strict=True) if term is not None}
-            for row in rows
-        ]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
-    if media_type == XML:
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-        out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)
-        out.append("</head><results>")
+        head = json.dumps({"head": {"vars": variables}}, ensure_ascii=False).encode()
+        yield head[:-1] + b', "results": {"bindings": ['
+        separator = b""
         for row in rows:
-            out.append("<result>")
-            out.extend(
+            binding = {name: _term_json(term) for name, term in zip(variables, row, strict=True) if term is not None}
+            yield separator + json.dumps(binding, ensure_ascii=False).encode()
+            separator = b", "
+        yield b"]}}"
+    elif media_type == XML:
+        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+        yield (
+            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head><results>'
+        ).encode()
+        for row in rows:
+            bindings = "".join(
                 f"<binding name={quoteattr(name)}>{_term_xml(term)}</binding>"
                 for name, term in zip(variables, row, strict=True)
                 if term is not None
             )
-            out.append("</result>")
-        out.append("</results></sparql>")
-        return "".join(out).encode()
-    if media_type == CSV:
+            yield f"<result>{bindings}</result>".encode()
+        yield b"</results></sparql>"
+    elif media_type == CSV:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(variables)
-        writer.writerows([["" if t is None else t.value for t in row] for row in rows])
-        return buffer.getvalue().encode()
-    if media_type == TSV:
-        lines = ["\t".join(f"?{v}" for v in variables)]
-        lines.extend("\t".join(_term_tsv(t) for t in row) for row in rows)
-        return ("\n".join(lines) + "\n").encode()
-    raise ValueError(media_type)
+        yield buffer.getvalue().encode()
+        for row in rows:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(["" if t is None else t.value for t in row])  # type: ignore[attr-defined]
+            yield buffer.getvalue().encode()
+    elif media_type == TSV:
+        yield ("\t".join(f"?{v}" for v in variables) + "\n").encode()
+        for row in rows:
+            yield ("\t".join(_term_tsv(t) for t in row) + "\n").encode()
+    else:
+        raise ValueError(media_type)
 
 
 def serialize_ask(value: bool, media_type: str) -> bytes:

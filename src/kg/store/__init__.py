@@ -7,13 +7,12 @@ from kg.store.base import Store
 
 
 def open_store(settings: Settings) -> Store:
-    """The embedded Oxigraph store of ``settings.build_dir``, or a remote SPARQL server when
-    ``settings.store`` is a URL."""
+    """The embedded Oxigraph store of ``settings.build_dir`` (following its rebuilds), or a remote
+    SPARQL server when ``settings.store`` is a URL."""
     if settings.is_remote_store:
         from kg.store.remote import RemoteStore
 
         return RemoteStore(settings.store, settings)
-    from kg.publish import open_build
     from kg.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(open_build(settings.build_dir), settings)
+    return EmbeddedStore(settings)

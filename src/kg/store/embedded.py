@@ -5,11 +5,27 @@ a worker process that has the store open read-only. A query that outlives the ti
 by killing its worker; a fresh one takes its place. Workers are spawned on demand up to
 ``query_workers``, so a few runaway queries cannot starve the simple ones, and the operating
 system shares the cores between them.
+
+Answers stream: the worker serialises the result as it iterates it and sends it in chunks of
+about ``CHUNK_BYTES`` over its pipe, which blocks it when the client reads slowly, so memory stays
+bounded whatever the size of the result. The time limit counts the time spent waiting for the
+engine, not for the client.
+
+The store follows ``build/``: when a new build is published there, new queries go to a new pool
+of workers on the new version, while queries in flight finish on the old pool, which is then
+retired. Each pool holds a shared lock on its version directory (:func:`kg.publish.hold`) so that
+``prune`` never removes a version that a server still reads.
+
+This module is also the worker's program (``python -m kg.store.embedded``); it imports neither
+rdflib nor Flask, so a worker starts quickly.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
+import json
+import logging
 import os
 import pickle
 import select
@@ -18,78 +34,144 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyoxigraph
 
 from kg.config import Settings
-from kg.namespaces import PREFIXES
-from kg.publish import Build
+from kg.publish import Build, BuildError, hold, open_build, release
 from kg.sparql import formats
-from kg.store.base import QueryRefused, QueryRequest, QueryResult
+from kg.store.base import QueryRefused, QueryRequest, QueryResult, execute_by_stream, too_many_rows
+
+log = logging.getLogger("kg.store")
 
 WARM_WORKERS = 2
+CHUNK_BYTES = 256 * 1024
+# How often, at most, the store looks at where build/ points.
+FOLLOW_SECONDS = 0.5
+
+# ---------------------------------------------------------------------------------- the pipe
 
 
-def _run(store: pyoxigraph.Store, request: QueryRequest, max_rows: int) -> QueryResult:
+def _send(stream: BinaryIO, message: object) -> None:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    data = memoryview(struct.pack("!I", len(payload)) + payload)
+    while data:
+        written = stream.write(data)
+        data = data[written:] if written is not None else data[len(data) :]
+    stream.flush()
+
+
+def _read(stream: BinaryIO, size: int) -> bytes:
+    """Exactly ``size`` bytes (the parent reads its pipes unbuffered, so that ``select`` sees
+    every message that has arrived, and an unbuffered read may return less)."""
+    parts = []
+    while size:
+        part = stream.read(size)
+        if not part:
+            raise EOFError("the worker closed its pipe, or its reply was cut short")
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _receive(stream: BinaryIO) -> Any:
+    (size,) = struct.unpack("!I", _read(stream, 4))
+    return pickle.loads(_read(stream, size))
+
+
+# ---------------------------------------------------------------------------------- the worker
+
+
+class _TooManyRows(Exception):
+    pass
+
+
+class _Chunks:
+    """A binary writer that sends what is written to it in chunks of about CHUNK_BYTES."""
+
+    def __init__(self, replies: BinaryIO):
+        self.replies = replies
+        self.buffer = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= CHUNK_BYTES:
+            self.send()
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    def send(self) -> None:
+        _send(self.replies, ("chunk", bytes(self.buffer)))
+        self.buffer.clear()
+
+
+def _within(items: Iterator[Any], cap: int) -> Iterable[Any]:
+    """``items`` unchanged, or, under a cap, the first ``cap`` of them after checking there are
+    no more (so a result over the cap is refused before anything is sent)."""
+    if not cap:
+        return items
+    head = list(itertools.islice(items, cap + 1))
+    if len(head) > cap:
+        raise _TooManyRows
+    return head
+
+
+def _answer(store: pyoxigraph.Store, request: QueryRequest, prefixes: dict[str, str], out: _Chunks) -> None:
     options: dict[str, Any] = {}
     if request.default_graphs or request.named_graphs:
         options["default_graph"] = [pyoxigraph.NamedNode(g) for g in request.default_graphs]
         options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request.named_graphs]
     results = store.query(request.sparql, **options)
     if isinstance(results, pyoxigraph.QueryBoolean):
-        return QueryResult(formats.serialize_ask(bool(results), request.media_type), request.media_type)
-    if isinstance(results, pyoxigraph.QuerySolutions):
+        out.write(formats.serialize_ask(bool(results), request.media_type))
+    elif isinstance(results, pyoxigraph.QuerySolutions):
         variables = [v.value for v in results.variables]
-        rows: list[list[object]] = []
-        truncated = False
-        for solution in results:
-            if len(rows) == max_rows:
-                truncated = True
-                break
-            rows.append(list(solution))
-        body = formats.serialize_select(variables, rows, request.media_type)
-        return QueryResult(body, request.media_type, truncated)
-    triples = []
-    truncated = False
-    for triple in results:
-        if len(triples) == max_rows:
-            truncated = True
-            break
-        triples.append(triple)
-    rdf_format = formats.OXIGRAPH_RDF[request.media_type]
-    options = {"prefixes": PREFIXES} if rdf_format == pyoxigraph.RdfFormat.TURTLE else {}
-    body = pyoxigraph.serialize(triples, format=rdf_format, **options) if triples else b""
-    return QueryResult(body, request.media_type, truncated)
+        for piece in formats.select_pieces(variables, _within(iter(results), request.max_rows), request.media_type):
+            out.write(piece)
+    else:
+        rdf_format = formats.OXIGRAPH_RDF[request.media_type]
+        kept = {"prefixes": prefixes} if rdf_format == pyoxigraph.RdfFormat.TURTLE else {}
+        pyoxigraph.serialize(_within(iter(results), request.max_rows), out, rdf_format, **kept)
+    out.send()  # the rest, and at least one chunk for every answer
 
 
-def _send(stream: BinaryIO, message: object) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(struct.pack("!I", len(data)) + data)
-    stream.flush()
+def _die_with_parent(requests: BinaryIO) -> None:
+    """End this process when the parent's end of the request pipe closes (the parent exited or
+    was killed), even while a query runs: pyoxigraph releases the GIL while it evaluates."""
+
+    def watch() -> None:
+        poller = select.poll()
+        poller.register(requests.fileno(), 0)  # no events asked: poll reports only hang-up and errors
+        while True:
+            if poller.poll():
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
-def _receive(stream: BinaryIO) -> Any:
-    header = stream.read(4)
-    if len(header) < 4:
-        raise EOFError("the worker closed its pipe")
-    (size,) = struct.unpack("!I", header)
-    return pickle.loads(stream.read(size))
-
-
-def worker_main(store_path: str, max_rows: int) -> None:
+def worker_main(store_path: str, prefixes: dict[str, str]) -> None:
     """A worker process: answer requests from standard input on standard output until it closes.
 
     Only the parent process writes to the pipe, so unpickling its messages is safe."""
-    store = pyoxigraph.Store.read_only(store_path)
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    _die_with_parent(requests)
+    store = pyoxigraph.Store.read_only(store_path)
     while True:
         try:
             request = _receive(requests)
         except EOFError:
             return
+        out = _Chunks(replies)
         try:
-            reply: tuple[str, object] = ("ok", _run(store, request, max_rows))
+            _answer(store, request, prefixes, out)
+            reply: tuple[str, object] = ("end", None)
+        except _TooManyRows:
+            reply = ("too_many", request.max_rows)
         except SyntaxError as error:
             reply = ("syntax", str(error))
         except Exception as error:  # reported to the client as a 400 with the engine's words
@@ -97,14 +179,20 @@ def worker_main(store_path: str, max_rows: int) -> None:
         _send(replies, reply)
 
 
+# ---------------------------------------------------------------------------------- the parent
+
+
 class _Worker:
     """A separate Python process (not multiprocessing: it must not re-import the caller's __main__)."""
 
-    def __init__(self, store_path: str, max_rows: int):
+    def __init__(self, store_path: Path):
+        from kg.namespaces import PREFIXES  # here, not at the top: the worker must not import rdflib
+
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.store.embedded", store_path, str(max_rows)],
+            [sys.executable, "-m", "kg.store.embedded", str(store_path), json.dumps(PREFIXES)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            bufsize=0,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self.requests: BinaryIO = self.process.stdin
@@ -113,11 +201,11 @@ class _Worker:
     def send(self, request: QueryRequest) -> None:
         _send(self.requests, request)
 
-    def wait_readable(self, timeout: float) -> bool:
-        readable, _, _ = select.select([self.replies], [], [], timeout)
-        return bool(readable)
-
-    def receive(self) -> Any:
+    def receive(self, timeout: float) -> tuple[str, Any]:
+        """The next message, or TimeoutError when the engine needs longer than ``timeout``."""
+        readable, _, _ = select.select([self.replies], [], [], max(0.0, timeout))
+        if not readable:
+            raise TimeoutError
         return _receive(self.replies)
 
     def kill(self) -> None:
@@ -129,99 +217,216 @@ class _Worker:
                 stream.close()
 
 
+class _Pool:
+    """The worker processes of one build version, and the lock that keeps the version on disk."""
+
+    def __init__(self, build: Build, workers: int):
+        self.build = build
+        self.workers = workers
+        self._lock_fd = hold(build.path)
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._starting = 0
+        self._retired = False
+        self._condition = threading.Condition()
+
+    def warm(self) -> None:
+        for _ in range(min(WARM_WORKERS, self.workers)):
+            worker = _Worker(self.build.store_path)
+            with self._condition:
+                self._idle.append(worker)
+
+    def _count(self) -> int:
+        return len(self._idle) + len(self._busy) + self._starting
+
+    def _acquire(self, deadline: float) -> _Worker:
+        dead: list[_Worker] = []
+        try:
+            return self._take(deadline, dead)
+        finally:
+            for worker in dead:  # an idle worker that died (killed by the OS): reaped, its place freed
+                worker.kill()
+
+    def _take(self, deadline: float, dead: list[_Worker]) -> _Worker:
+        with self._condition:
+            while True:
+                if self._retired:
+                    raise QueryRefused(503, "the server is shutting down")
+                while self._idle and self._idle[-1].process.poll() is not None:
+                    dead.append(self._idle.pop())
+                if self._idle:
+                    worker = self._idle.pop()
+                    self._busy.add(worker)
+                    return worker
+                if self._count() < self.workers:
+                    self._starting += 1
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise QueryRefused(503, f"all {self.workers} query workers are busy; try again shortly")
+                self._condition.wait(remaining)
+        # Started outside the lock: a process start takes a tenth of a second, and others wait meanwhile.
+        try:
+            worker = _Worker(self.build.store_path)
+        except OSError as error:
+            with self._condition:
+                self._starting -= 1
+                self._condition.notify()
+            raise QueryRefused(503, f"cannot start a query worker ({error}); try again shortly") from None
+        with self._condition:
+            self._starting -= 1
+            self._busy.add(worker)
+        return worker
+
+    @contextlib.contextmanager
+    def borrowed(self, deadline: float) -> Iterator[_Worker]:
+        """A worker for one exchange. Whatever goes wrong during it (a time-out, a reply cut short,
+        a client that went away mid-stream) the worker is killed, never reused, and its place freed."""
+        worker = self._acquire(deadline)
+        try:
+            yield worker
+        except BaseException:
+            self._remove(worker, kill=True)
+            raise
+        self._remove(worker, kill=False)
+
+    def _remove(self, worker: _Worker, kill: bool) -> None:
+        with self._condition:
+            self._busy.discard(worker)
+            keep = not kill and not self._retired
+            if keep:
+                self._idle.append(worker)
+            self._condition.notify()
+        if not keep:
+            worker.kill()
+            self._release_if_done()
+
+    def retire(self, kill_busy: bool = False) -> None:
+        """No new queries; idle workers end now, busy ones when their query is done (or now)."""
+        with self._condition:
+            self._retired = True
+            ending = self._idle + (list(self._busy) if kill_busy else [])
+            self._idle = []
+            self._condition.notify_all()
+        for worker in ending:
+            worker.kill()
+        self._release_if_done()
+
+    def _release_if_done(self) -> None:
+        with self._condition:
+            if not self._retired or self._busy or self._starting or self._lock_fd < 0:
+                return
+            fd, self._lock_fd = self._lock_fd, -1
+        release(fd)
+
+
 class EmbeddedStore:
     """Queries the build's on-disk Oxigraph store through a pool of killable worker processes."""
 
-    def __init__(self, build: Build, settings: Settings):
-        self.build = build
+    def __init__(self, settings: Settings):
         self.settings = settings
-        self._idle: list[_Worker] = []
-        self._count = 0
+        self._switch_lock = threading.Lock()
+        self._checked = time.monotonic()
         self._closed = False
-        self._condition = threading.Condition()
-        # Open once in this process too: it fails fast, with the engine's message, on a bad store.
-        pyoxigraph.Store.read_only(str(build.store_path))
-        for _ in range(min(WARM_WORKERS, settings.query_workers)):
-            self._idle.append(self._spawn())
+        self._pool = self._open_pool(open_build(settings.build_dir))
 
-    def _spawn(self) -> _Worker:
-        self._count += 1
-        return _Worker(str(self.build.store_path), self.settings.max_rows)
+    def _open_pool(self, build: Build) -> _Pool:
+        pool = _Pool(build, self.settings.query_workers)
+        try:
+            # Open once in this process too: it fails fast, with the engine's message, on a bad store.
+            pyoxigraph.Store.read_only(str(build.store_path))
+            if not build.manifest_path.is_file():  # removed by a prune before the lock was taken
+                raise BuildError(f"{build.path} was removed")
+            pool.warm()
+        except BaseException:
+            pool.retire(kill_busy=True)
+            raise
+        return pool
 
-    def _acquire(self, deadline: float) -> _Worker:
-        with self._condition:
-            while True:
-                if self._closed:
-                    raise QueryRefused(503, "the server is shutting down")
-                if self._idle:
-                    return self._idle.pop()
-                if self._count < self.settings.query_workers:
-                    return self._spawn()
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise QueryRefused(
-                        503, f"all {self.settings.query_workers} query workers are busy; try again shortly"
-                    )
-                self._condition.wait(remaining)
+    @property
+    def build(self) -> Build:
+        return self._current().build
 
-    def _release(self, worker: _Worker) -> None:
-        with self._condition:
-            if self._closed:
-                worker.kill()
-                return
-            self._idle.append(worker)
-            self._condition.notify()
+    def _current(self) -> _Pool:
+        """The pool of the current build, switching to a new build once it is published."""
+        now = time.monotonic()
+        if now - self._checked < FOLLOW_SECONDS or self._closed:
+            return self._pool
+        with self._switch_lock:
+            if now - self._checked < FOLLOW_SECONDS:
+                return self._pool
+            self._checked = now
+            old = self._pool
+            target = self.settings.build_dir.resolve()
+            if target == old.build.path or self._closed:
+                return old
+            try:
+                new = self._open_pool(open_build(self.settings.build_dir))
+            except (BuildError, OSError) as problem:  # e.g. pruned between the readlink and the lock
+                log.warning("staying on %s: %s", old.build.path.name, problem)
+                return old
+            self._pool = new
+        log.info("now serving %s (version %s)", new.build.path.name, new.build.version)
+        old.retire()
+        return new
 
-    def _discard(self, worker: _Worker) -> None:
-        worker.kill()
-        with self._condition:
-            self._count -= 1
-            if not self._closed and len(self._idle) < WARM_WORKERS:
-                self._idle.append(self._spawn())
-            self._condition.notify()
+    def stream(self, request: QueryRequest) -> Iterator[bytes]:
+        return self._stream(self._current(), request)
 
-    def execute(self, request: QueryRequest) -> QueryResult:
+    def _stream(self, pool: _Pool, request: QueryRequest) -> Iterator[bytes]:
         timeout = self.settings.query_timeout
         # Waiting for a free worker and running the query each get the whole time limit:
         # under load, a healthy query must not be stopped for time it spent in the queue.
-        worker = self._acquire(time.monotonic() + timeout)
-        deadline = time.monotonic() + timeout
-        try:
-            worker.send(request)
-            if not worker.wait_readable(max(0.0, deadline - time.monotonic())):
-                self._discard(worker)
-                raise QueryRefused(
-                    504,
-                    f"the query was stopped after the {timeout:g} s time limit; add a LIMIT, "
-                    "narrow the patterns, or avoid cross products",
-                )
-            status, payload = worker.receive()
-        except (EOFError, OSError, BrokenPipeError):
-            self._discard(worker)
-            raise QueryRefused(
-                500, "the query worker died while answering; the query may use too much memory"
-            ) from None
-        self._release(worker)
-        if status == "ok":
-            return payload
-        if status == "syntax":
+        outcome: tuple[str, Any] = ("end", None)
+        with pool.borrowed(time.monotonic() + timeout) as worker:
+            engine_time = timeout
+            sent = False
+            while True:
+                started = time.monotonic()
+                try:
+                    if not sent:
+                        worker.send(request)
+                        sent = True
+                    kind, payload = worker.receive(engine_time)
+                except TimeoutError:
+                    raise QueryRefused(
+                        504,
+                        f"the query was stopped after the {timeout:g} s time limit; add a LIMIT, "
+                        "narrow the patterns, or avoid cross products",
+                    ) from None
+                except (EOFError, OSError, ValueError):  # ValueError: its pipe was closed by close()
+                    raise QueryRefused(
+                        500, "the query worker died while answering; the query may use too much memory"
+                    ) from None
+                engine_time -= time.monotonic() - started
+                if kind != "chunk":
+                    outcome = (kind, payload)
+                    break
+                yield payload
+        kind, payload = outcome
+        if kind == "too_many":
+            raise too_many_rows(payload)
+        if kind == "syntax":
             raise QueryRefused(400, f"SPARQL syntax error: {payload}")
-        raise QueryRefused(400, f"the query could not be evaluated: {payload}")
+        if kind == "error":
+            raise QueryRefused(400, f"the query could not be evaluated: {payload}")
+
+    def execute(self, request: QueryRequest) -> QueryResult:
+        return execute_by_stream(self, request)
 
     def version(self) -> str:
-        return self.build.version
+        return self._current().build.version
 
     def describe(self) -> dict[str, object]:
-        return {"engine": "Oxigraph (embedded)", "pid": os.getpid(), **self.build.manifest}
+        build = self._current().build
+        return {"engine": "Oxigraph (embedded)", "pid": os.getpid(), "directory": build.path.name, **build.manifest}
 
     def close(self) -> None:
-        with self._condition:
+        """End every worker now, the busy ones too (their queries fail; the server is stopping)."""
+        with self._switch_lock:
             self._closed = True
-            idle, self._idle = self._idle, []
-            self._condition.notify_all()
-        for worker in idle:
-            worker.kill()
+        self._pool.retire(kill_busy=True)
 
 
 if __name__ == "__main__":
-    worker_main(sys.argv[1], int(sys.argv[2]))
+    worker_main(sys.argv[1], json.loads(sys.argv[2]))

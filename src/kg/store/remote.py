@@ -8,14 +8,20 @@ and it would hide the materialised one).
 
 The build version published by ``kg publish`` lives in the graph ``<base>graph/build``; caches in
 the web layer are keyed by it, so a new publish invalidates them.
+
+Answers are passed on as the server sends them, in chunks, never cut. A server that cuts a
+result itself and says so (Virtuoso's ``X-SPARQL-MaxRows`` header, from its ResultSetMaxRows)
+is refused rather than relayed as if it were whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 import urllib.error
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -31,12 +37,12 @@ from kg.config import Settings
 from kg.namespaces import GRAPH, ID, KG
 from kg.sparql import formats
 from kg.sparql.guard import inspect
-from kg.store.base import QueryRefused, QueryRequest, QueryResult
+from kg.store.base import QueryRefused, QueryRequest, QueryResult, execute_by_stream
 
 BUILD_GRAPH = str(GRAPH["build"])
 BUILD_NODE = str(ID["build"])
 VERSION_TTL_SECONDS = 2.0
-MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+CHUNK_BYTES = 256 * 1024
 
 
 class RemoteStore:
@@ -62,16 +68,41 @@ class RemoteStore:
             wrapper.addNamedGraph(graph)
         return wrapper
 
-    def execute(self, request: QueryRequest) -> QueryResult:
+    def stream(self, request: QueryRequest) -> Iterator[bytes]:
         info = inspect(request.sparql)
         if info.has_dataset_clause and not (request.default_graphs or request.named_graphs):
             # Some servers (Virtuoso; Oxigraph with a server-side union) let their union win over
             # FROM; naming the same graphs as protocol parameters gives FROM its standard meaning.
             request = replace(request, default_graphs=info.from_graphs, named_graphs=info.from_named_graphs)
         wrapper = self._wrapper(request)
-        try:
+        with self._errors():
             response = wrapper.query().response
-            body = response.read(MAX_RESPONSE_BYTES + 1)
+        try:
+            cut_at = response.headers.get("X-SPARQL-MaxRows")
+            if cut_at:
+                raise QueryRefused(
+                    502,
+                    f"the SPARQL server at {self.url} cut this result at {cut_at} rows (its own result limit, "
+                    "e.g. Virtuoso's ResultSetMaxRows): raise that limit on the server, or page through the "
+                    "result with ORDER BY, LIMIT and OFFSET",
+                )
+            while True:
+                with self._errors():
+                    chunk = response.read(CHUNK_BYTES)
+                if not chunk:
+                    return
+                yield chunk
+        finally:
+            response.close()
+
+    def execute(self, request: QueryRequest) -> QueryResult:
+        return execute_by_stream(self, request)
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """The server's failures as refusals a person can act on."""
+        try:
+            yield
         except QueryBadFormed as error:
             raise QueryRefused(400, f"SPARQL syntax error (reported by the store): {_detail(error)}") from None
         except EndPointNotFound:
@@ -88,9 +119,6 @@ class RemoteStore:
                 f"the SPARQL server at {self.url} is not reachable ({getattr(error, 'reason', error)}); "
                 "service resumes when it is back",
             ) from None
-        if len(body) > MAX_RESPONSE_BYTES:
-            raise QueryRefused(413, "the result is too large; add a LIMIT")
-        return _cap(body, request.media_type, self.settings.max_rows)
 
     def version(self) -> str:
         now = time.monotonic()
@@ -113,7 +141,15 @@ class RemoteStore:
             self.execute(QueryRequest("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", formats.JSON)).body
         )["results"]["bindings"]
         count = json.loads(
-            self.execute(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", formats.JSON)).body
+            self.execute(
+                QueryRequest(
+                    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{BUILD_GRAPH}>) }}",
+                    formats.JSON,
+                )
+            ).body
+        )["results"]["bindings"]
+        union = json.loads(  # the default graph that kg publish writes: the union, as a set
+            self.execute(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", formats.JSON)).body
         )["results"]["bindings"]
         names = sorted(g["g"]["value"] for g in graphs)
         reports: list[dict[str, Any]] = []
@@ -130,6 +166,7 @@ class RemoteStore:
             "version": version,
             "graphs": names,
             "quads": int(count[0]["n"]["value"]) if count else 0,
+            "triples": int(union[0]["n"]["value"]) if union else 0,
             "reports": reports,
         }
         self._description = (version, description)
@@ -142,15 +179,3 @@ class RemoteStore:
 def _detail(error: Exception) -> str:
     text = str(error)
     return text.split("Response:", 1)[-1].strip()[:500] or type(error).__name__
-
-
-def _cap(body: bytes, media_type: str, max_rows: int) -> QueryResult:
-    """Apply the row cap to JSON SELECT results (the formats the explorer and most clients use)."""
-    if media_type != formats.JSON:
-        return QueryResult(body, media_type)
-    data = json.loads(body)
-    bindings = data.get("results", {}).get("bindings")
-    if bindings is None or len(bindings) <= max_rows:
-        return QueryResult(body, media_type)
-    data["results"]["bindings"] = bindings[:max_rows]
-    return QueryResult(json.dumps(data, ensure_ascii=False).encode(), media_type, truncated=True)

@@ -16,6 +16,7 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from kg.config import Settings
+from kg.namespaces import BASE
 from kg.store import open_store
 from kg.store.base import QueryCache, QueryRefused, Store
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["kg.store"] = store or open_store(settings)
     app.extensions["kg.cache"] = QueryCache(settings.cache_entries)
+    app.jinja_env.globals["base_iri"] = BASE  # the one base IRI of compile, Linked Data and the API
 
     from kg.web import api, linked_data, pages, sparql
 

@@ -8,9 +8,11 @@ import csv
 import io
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from kg.namespaces import BASE
 from kg.queries import load_all
 from kg.store.base import QueryRefused
 from kg.web import get_settings, get_store
@@ -149,16 +151,23 @@ def report_text(report_iri: str) -> str:
     return cache().get(f"text:{report_iri}", compute)
 
 
+# An entity's page shows at most this many statements (a region is the object of every fact about
+# it); the JSON and the page then say so and link to the whole description in RDF.
+ENTITY_STATEMENTS = 2000
+
+
 def entity_json(iri: str) -> dict[str, Any] | None:
     rows = select(
         get_store(),
         f"""SELECT ?p ?o ?dir WHERE {{
               {{ {iri_term(iri)} ?p ?o BIND("out" AS ?dir) }}
               UNION {{ ?o ?p {iri_term(iri)} BIND("in" AS ?dir) }}
-            }} LIMIT 2000""",
+            }} ORDER BY DESC(?dir) ?p ?o LIMIT {ENTITY_STATEMENTS + 1}""",
     )
     if not rows:
         return None
+    truncated = len(rows) > ENTITY_STATEMENTS
+    rows = rows[:ENTITY_STATEMENTS]
     iris = {iri}
     for row in rows:
         iris.add(row["p"]["value"])
@@ -195,6 +204,9 @@ def entity_json(iri: str) -> dict[str, Any] | None:
         "label": labels.get(iri, {}),
         "types": types,
         "properties": properties,
+        "truncated": truncated,
+        # the whole description, never cut: the Linked Data page in RDF
+        "complete": f"/resource?{urlencode({'iri': iri, 'format': 'ttl'})}",
         "evidence": _evidence(iri),
     }
 
@@ -208,6 +220,9 @@ def entity() -> Response:
     return jsonify(data)
 
 
+NEIGHBOURS = 300
+
+
 @blueprint.get("/neighbours")
 def neighbours() -> Response:
     """The entity and the IRIs it links to or is linked from: nodes and edges for the graph view."""
@@ -218,8 +233,10 @@ def neighbours() -> Response:
               {{ BIND({iri_term(iri)} AS ?s) ?s ?p ?o FILTER (isIRI(?o)) }}
               UNION {{ BIND({iri_term(iri)} AS ?o) ?s ?p ?o FILTER (isIRI(?s)) }}
               FILTER (?p NOT IN (rdf:type, prov:wasDerivedFrom, skos:inScheme, qb:dataSet, kg:mentions))
-            }} LIMIT 300""",
+            }} ORDER BY ?s ?p ?o LIMIT {NEIGHBOURS + 1}""",
     )
+    truncated = len(rows) > NEIGHBOURS
+    rows = rows[:NEIGHBOURS]
     node_iris = {iri} | {r["s"]["value"] for r in rows} | {r["o"]["value"] for r in rows}
     predicate_iris = {r["p"]["value"] for r in rows}
     labels = _labels_of(node_iris | predicate_iris)
@@ -238,7 +255,8 @@ def neighbours() -> Response:
         }
         for r in rows
     ]
-    return jsonify(center=iri, nodes=nodes, edges=edges)
+    # The graph view shows a neighbourhood; "truncated" says when there is more (see /api/entity).
+    return jsonify(center=iri, nodes=nodes, edges=edges, truncated=truncated)
 
 
 def node_types(iris: set[str]) -> dict[str, str]:
@@ -291,7 +309,7 @@ def reports() -> Response:
 
 
 def report_iri(report_id: str) -> str:
-    return f"{get_settings().base_iri}id/report/{report_id}"
+    return f"{BASE}id/report/{report_id}"
 
 
 @blueprint.get("/report/<report_id>")

@@ -6,11 +6,14 @@ at ``/graph/<path>``. Each HTML page links to its RDF with ``<link rel="alternat
 
 from __future__ import annotations
 
+import itertools
+
 from flask import Blueprint, Response, render_template, request
 
+from kg.namespaces import BASE
 from kg.sparql import formats
 from kg.store.base import QueryRefused, QueryRequest
-from kg.web import get_settings, get_store
+from kg.web import get_store
 from kg.web.api import entity_json
 from kg.web.data import iri_term
 
@@ -31,8 +34,10 @@ def _wanted() -> str:
 
 
 def _describe(construct: str, media_type: str) -> Response:
-    result = get_store().execute(QueryRequest(construct, media_type))
-    response = Response(result.body, mimetype=media_type)
+    """The whole answer, streamed (a report's graph can be large); never cut."""
+    chunks = get_store().stream(QueryRequest(construct, media_type))
+    first = next(chunks, b"")  # a refusal is raised here, before the status is sent
+    response = Response(itertools.chain([first], chunks), mimetype=media_type)
     response.charset = "utf-8"
     response.headers["Vary"] = "Accept"
     return response
@@ -57,15 +62,15 @@ def resource(iri: str) -> Response | str:
 
 @blueprint.get("/id/<path:rest>")
 def identified(rest: str) -> Response | str:
-    return resource(get_settings().base_iri + "id/" + rest)
+    return resource(BASE + "id/" + rest)
 
 
 @blueprint.get("/ontology")
 def ontology() -> Response | str:
     media_type = _wanted()
-    graph = get_settings().base_iri + "graph/ontology"
+    graph = BASE + "graph/ontology"
     if media_type == "text/html":
-        return resource(get_settings().base_iri + "ontology")
+        return resource(BASE + "ontology")
     return _describe(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_term(graph)} {{ ?s ?p ?o }} }}", media_type or formats.TURTLE
     )
@@ -73,7 +78,7 @@ def ontology() -> Response | str:
 
 @blueprint.get("/graph/<path:rest>")
 def named_graph(rest: str) -> Response:
-    graph = get_settings().base_iri + "graph/" + rest
+    graph = BASE + "graph/" + rest
     media_type = _wanted()
     if media_type in ("", "text/html"):
         media_type = formats.TURTLE

@@ -3,11 +3,8 @@ downloads, and the front-end packages installed from npm (served locally: no CDN
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, Response, abort, render_template, send_from_directory
 
-from kg.config import PROJECT_ROOT
 from kg.export import FORMATS, export
 from kg.store.base import QueryRefused
 from kg.web import get_settings, get_store
@@ -15,7 +12,6 @@ from kg.web.api import cache as views
 
 blueprint = Blueprint("pages", __name__)
 
-NODE_MODULES = PROJECT_ROOT / "node_modules"
 # Only these npm packages are served, and only their distribution folders.
 VENDOR_FILES = {
     "cytoscape": "dist",
@@ -80,6 +76,6 @@ def vendor(path: str) -> Response:
     for package, allowed in VENDOR_FILES.items():
         prefix = package + "/"
         if path.startswith(prefix) and path[len(prefix) :].startswith(allowed):
-            response = send_from_directory(Path(NODE_MODULES), path, max_age=86400)
+            response = send_from_directory(get_settings().node_modules_dir, path, max_age=86400)
             return response
     abort(404)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from kg.namespaces import SD, VOID, bind_prefixes
+from kg.namespaces import BASE, SD, VOID, bind_prefixes
 from kg.sparql import formats
 from kg.sparql.guard import inspect
 from kg.store.base import QueryRefused, QueryRequest, QueryResult
 from kg.web import error_response, get_settings, get_store
+
+# Answers up to this size are kept in the query cache; larger ones are streamed and not kept.
+CACHE_MAX_BYTES = 1 << 20
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -21,7 +26,7 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization, X-API-Key, If-None-Match",
-    "Access-Control-Expose-Headers": "ETag, X-KG-Truncated",
+    "Access-Control-Expose-Headers": "ETag",
     "Access-Control-Max-Age": "86400",
 }
 
@@ -87,33 +92,49 @@ def _choose_type(is_graph: bool) -> str:
     return media_type
 
 
-def answer(request_: QueryRequest) -> tuple[QueryResult, str]:
-    """Run a request through the cache; the ETag names the build version and the request."""
+def answer(request_: QueryRequest) -> Response:
+    """The whole answer, streamed from the store, through the cache; the ETag names the content
+    version and the request, so it stays the same across a rebuild of unchanged data."""
     store = get_store()
     cache = current_app.extensions["kg.cache"]
-    key = f"{store.version()}:{request_.key()}"
+    version = store.version()
+    key = f"{version}:{request_.key()}"
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
-    result = cache.get(key)
-    if result is None:
-        result = store.execute(request_)
-        cache.put(key, result)
-    return result, etag
-
-
-def _result_response(result: QueryResult, etag: str) -> Response:
     if etag in request.if_none_match:
         response = Response(status=304)
     else:
-        mimetype = result.media_type
-        response = Response(result.body, mimetype=mimetype)
-        if mimetype.startswith("text/") or mimetype.endswith(("json", "xml")):
+        cached = cache.get(key)
+        if cached is not None:
+            body: Iterable[bytes] = [cached.body]
+        else:
+            chunks = store.stream(request_)
+            first = next(chunks, b"")  # a refusal (syntax, time limit, row cap) is raised here, before any header
+
+            def keep(whole: bytes) -> None:  # runs after the view returned: no app context, hence the closure
+                if store.version() == version:  # not an answer of the old build under the new one's key
+                    cache.put(key, QueryResult(whole, request_.media_type))
+
+            body = _kept(itertools.chain([first], chunks), keep)
+        response = Response(body, mimetype=request_.media_type)
+        if request_.media_type.startswith("text/") or request_.media_type.endswith(("json", "xml")):
             response.charset = "utf-8"
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Vary"] = "Accept"
-    if result.truncated:
-        response.headers["X-KG-Truncated"] = f"results cut at {get_settings().max_rows:,} rows"
     return response
+
+
+def _kept(chunks: Iterator[bytes], keep: Callable[[bytes], None]) -> Iterator[bytes]:
+    """The chunks, passed on as they come; a small answer is also handed to ``keep`` once complete."""
+    kept: list[bytes] | None = []
+    size = 0
+    for chunk in chunks:
+        if kept is not None:
+            size += len(chunk)
+            kept = [*kept, chunk] if size <= CACHE_MAX_BYTES else None
+        yield chunk
+    if kept is not None:
+        keep(b"".join(kept))
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)
@@ -131,9 +152,10 @@ def endpoint() -> Response:
         raise QueryRefused(400, "the query is empty")
     info = inspect(query)
     media_type = _choose_type(info.is_graph)
-    request_ = QueryRequest(query, media_type, tuple(default_graphs), tuple(named_graphs))
-    result, etag = answer(request_)
-    return _result_response(result, etag)
+    request_ = QueryRequest(
+        query, media_type, tuple(default_graphs), tuple(named_graphs), max_rows=get_settings().max_rows
+    )
+    return answer(request_)
 
 
 @blueprint.route("/sparql", methods=["PUT", "DELETE", "PATCH"], provide_automatic_options=False)
@@ -199,7 +221,8 @@ def service_description() -> Response:
     graph.add((dataset, SD.defaultGraph, default_graph))
     graph.add((default_graph, RDF.type, SD.Graph))
     description = get_store().describe()
-    graph.add((default_graph, VOID.triples, Literal(int(description.get("quads", 0)), datatype=XSD.integer)))
+    # The default graph is the union of the named graphs, as a set: its distinct triples.
+    graph.add((default_graph, VOID.triples, Literal(int(description.get("triples", 0)), datatype=XSD.integer)))
     for name in description.get("graphs", []):  # type: ignore[union-attr]
         named = BNode()
         graph.add((dataset, SD.namedGraph, named))
@@ -230,8 +253,10 @@ def void() -> Response:
     graph.add((dataset, DCTERMS.title, Literal("CNKG: Chinese government reports knowledge graph", lang="en")))
     graph.add((dataset, DCTERMS.title, Literal("中国政府报告知识图谱", lang="zh")))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(root + "/sparql")))
-    graph.add((dataset, VOID.uriSpace, Literal(get_settings().base_iri + "id/")))
-    graph.add((dataset, VOID.triples, Literal(int(description.get("quads", 0)), datatype=XSD.integer)))
+    graph.add((dataset, VOID.uriSpace, Literal(BASE + "id/")))
+    # Each statement once: the distinct triples of the union (the quads of the named graphs are
+    # counted by the subsets, one per report graph).
+    graph.add((dataset, VOID.triples, Literal(int(description.get("triples", 0)), datatype=XSD.integer)))
     for fmt in ("turtle", "nt", "jsonld", "trig", "csv"):
         graph.add((dataset, VOID.dataDump, URIRef(f"{root}/download/{fmt}")))
     for report in description.get("reports", []):  # type: ignore[union-attr]
