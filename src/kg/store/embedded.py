@@ -27,6 +27,7 @@ from kg.namespaces import PREFIXES
 from kg.publish import Build
 from kg.sparql import formats
 from kg.store.base import QueryRefused, QueryRequest, QueryResult
+from kg.store.sandbox import deny_network
 
 WARM_WORKERS = 2
 
@@ -81,6 +82,7 @@ def worker_main(store_path: str, max_rows: int) -> None:
     """A worker process: answer requests from standard input on standard output until it closes.
 
     Only the parent process writes to the pipe, so unpickling its messages is safe."""
+    deny_network()  # before the store opens its threads; see kg.store.sandbox
     store = pyoxigraph.Store.read_only(store_path)
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     while True:
