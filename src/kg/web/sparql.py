@@ -177,9 +177,7 @@ def endpoint() -> Response:
         return Response(status=204)
     operation = _read_request()
     if operation.update is not None:
-        if request.method != "POST":
-            raise QueryRefused(403, "this endpoint is read-only: updates are refused (and never accepted by GET)")
-        refuse_update(operation.update)
+        refuse_update(operation.update)  # a 403, or a 400 with the parser's message
     query = operation.query
     if query is None:
         if request.method == "GET" and request.accept_mimetypes.accept_html and not request.args:
