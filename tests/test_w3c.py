@@ -97,7 +97,7 @@ def protocol_tests() -> list[ProtocolTest]:
     graph = _manifest("protocol")
     tests = []
     for entry in _entries(graph):
-        test = ProtocolTest(str(graph.value(entry, MF.name) and entry).rsplit("#", 1)[-1])
+        test = ProtocolTest(str(entry).rsplit("#", 1)[-1])
         for node in Collection(graph, graph.value(graph.value(entry, MF.action), HT.requests)):
             headers = {}
             for header in Collection(graph, graph.value(node, HT.headers)) if graph.value(node, HT.headers) else []:
