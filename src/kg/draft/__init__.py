@@ -53,8 +53,10 @@ def assign_ids(index: EntityIndex, places: dict[str, str]) -> None:
         if section == "officials":
             found = found + [p for o in found for p in o.posts]
         for entity in found:
-            if not entity.id:
-                entity.id = entity.known.id if entity.known else provisional_id(entity.section, _absolute(entity.label, places), used)
+            if not entity.id and entity.known:
+                entity.id = entity.known.id
+            elif not entity.id:
+                entity.id = provisional_id(entity.section, _absolute(entity.label, places), used)
             used.add(entity.id)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
 
@@ -22,13 +22,19 @@ TRIG = "application/trig"
 NQUADS = "application/n-quads"
 
 RESULT_TYPES = [JSON, XML, CSV, TSV]
+# ASK answers in the formats that define booleans; CSV and TSV only when nothing else is acceptable.
+BOOLEAN_TYPES = [JSON, XML]
 GRAPH_TYPES = [TURTLE, NTRIPLES, JSONLD, RDFXML]
 DATASET_TYPES = [TRIG, NQUADS, JSONLD]
 
-# format= short names and the aliases clients send
+# format= short names and the aliases clients send (SPARQLWrapper sends its own names, and its
+# Accept values, several at once). The same name means a results format for SELECT and ASK and an
+# RDF format for CONSTRUCT and DESCRIBE: "json" is JSON-LD for a graph, "xml" is RDF/XML.
 ALIASES = {
     "json": JSON,
     "application/json": JSON,
+    "text/javascript": JSON,
+    "application/javascript": JSON,
     "srj": JSON,
     "xml": XML,
     "application/xml": XML,
@@ -37,6 +43,11 @@ ALIASES = {
     "tsv": TSV,
     "turtle": TURTLE,
     "ttl": TURTLE,
+    "n3": TURTLE,
+    "text/n3": TURTLE,
+    "application/n3": TURTLE,
+    "text/rdf+n3": TURTLE,
+    "application/turtle": TURTLE,
     "application/x-turtle": TURTLE,
     "nt": NTRIPLES,
     "ntriples": NTRIPLES,
@@ -44,11 +55,14 @@ ALIASES = {
     "text/plain": NTRIPLES,
     "jsonld": JSONLD,
     "json-ld": JSONLD,
+    "application/x-json+ld": JSONLD,
     "rdfxml": RDFXML,
     "rdf": RDFXML,
+    "rdf+xml": RDFXML,
     "trig": TRIG,
     "nquads": NQUADS,
 }
+GRAPH_ALIASES = {JSON: JSONLD, XML: RDFXML}
 
 OXIGRAPH_RDF = {
     TURTLE: pyoxigraph.RdfFormat.TURTLE,
@@ -60,9 +74,10 @@ OXIGRAPH_RDF = {
 }
 
 
-def canonical(media_type: str) -> str:
+def canonical(media_type: str, is_graph: bool = False) -> str:
     media_type = media_type.split(";")[0].strip().lower()
-    return ALIASES.get(media_type, media_type)
+    media_type = ALIASES.get(media_type, media_type)
+    return GRAPH_ALIASES.get(media_type, media_type) if is_graph else media_type
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -87,11 +102,17 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     return [(media, quality) for media, quality, _ in ranges]
 
 
-def negotiate(accept: str | None, available: Sequence[str]) -> str | None:
-    """The best of ``available`` for an Accept header (first of ``available`` wins ties), or None."""
+def negotiate(
+    accept: str | None, available: Sequence[str], is_graph: bool = False, explicit_only: bool = False
+) -> str | None:
+    """The best of ``available`` for an Accept header (first of ``available`` wins ties), or None.
+
+    With ``explicit_only``, only media types the header names count, not ``*/*`` or ``text/*``."""
     best: tuple[float, int, int] | None = None
     chosen = None
     for media_range, quality in parse_accept(accept):
+        if media_range.endswith("*") and explicit_only:
+            continue
         if media_range in ("*/*", "*"):
             candidates = list(available)
             specificity = 0
@@ -99,7 +120,7 @@ def negotiate(accept: str | None, available: Sequence[str]) -> str | None:
             candidates = [a for a in available if a.startswith(media_range[:-1])]
             specificity = 1
         else:
-            target = canonical(media_range)
+            target = canonical(media_range, is_graph)
             candidates = [a for a in available if a == target]
             specificity = 2
         for candidate in candidates:
@@ -107,6 +128,23 @@ def negotiate(accept: str | None, available: Sequence[str]) -> str | None:
             if best is None or rank > best:
                 best, chosen = rank, candidate
     return chosen
+
+
+def choose(accept: str | None, format_values: Sequence[str], available: Sequence[str], is_graph: bool) -> str | None:
+    """The media type to answer in, or None (406).
+
+    A type the Accept header names explicitly wins; then the first ``format=`` value the server can
+    produce (values it cannot produce or does not know are ignored, as clients send several);
+    then the Accept header's wildcards."""
+    explicit = negotiate(accept, available, is_graph, explicit_only=True)
+    if explicit:
+        return explicit
+    for value in format_values:
+        for name in value.split(","):
+            media_type = canonical(name, is_graph)
+            if media_type in available:
+                return media_type
+    return negotiate(accept, available, is_graph)
 
 
 def _term_json(term: object) -> dict[str, str]:
@@ -124,22 +162,69 @@ def _term_json(term: object) -> dict[str, str]:
     return {"type": "triple", "value": str(term)}
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# Turtle's abbreviated number forms (TSV writes numbers as Turtle does: 42, 1.5, 1.0E6).
+NUMBER_FORMS = {
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+}
+# Characters XML 1.0 cannot carry at all, even as character references.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+XML_TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}  # a raw CR would be read as LF
+XML_TEXT = str.maketrans(XML_TEXT_ESCAPES)
+XML_ATTRIBUTE = str.maketrans({**XML_TEXT_ESCAPES, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"})
+
+
+class UnencodableResult(ValueError):
+    """A result that the requested format cannot represent; the message says which format can."""
+
+
+def _term_csv(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    return term.value  # type: ignore[attr-defined,no-any-return]
+
+
 def _term_tsv(term: object) -> str:
-    return "" if term is None else str(term)
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.Literal):
+        form = NUMBER_FORMS.get(term.datatype.value)
+        if form is not None and form.fullmatch(term.value):
+            return term.value
+    return str(term)
+
+
+def _xml(value: str, escapes: dict[int, str]) -> str:
+    bad = NOT_IN_XML.search(value)
+    if bad:
+        raise UnencodableResult(
+            f"the result holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; "
+            "ask for application/sparql-results+json, text/csv or text/tab-separated-values instead"
+        )
+    return value.translate(escapes)
+
+
+def _attribute(value: str) -> str:
+    return '"' + _xml(value, XML_ATTRIBUTE) + '"'
 
 
 def _term_xml(term: object) -> str:
     if isinstance(term, pyoxigraph.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml(term.value, XML_TEXT)}</uri>"
     if isinstance(term, pyoxigraph.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml(term.value, XML_TEXT)}</bnode>"
     if isinstance(term, pyoxigraph.Literal):
+        text = _xml(term.value, XML_TEXT)
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
+            return f"<literal xml:lang={_attribute(term.language)}>{text}</literal>"
+        if term.datatype.value != XSD + "string":
+            return f"<literal datatype={_attribute(term.datatype.value)}>{text}</literal>"
+        return f"<literal>{text}</literal>"
+    return f"<literal>{_xml(str(term), XML_TEXT)}</literal>"
 
 
 def serialize_select(variables: list[str], rows: Iterable[Sequence[object]], media_type: str) -> bytes:
@@ -158,13 +243,14 @@ def select_pieces(variables: list[str], rows: Iterable[Sequence[object]], media_
             separator = b", "
         yield b"]}}"
     elif media_type == XML:
-        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+        head = "".join(f"<variable name={_attribute(v)}/>" for v in variables)
         yield (
-            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head><results>'
+            '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head>{head}</head><results>"
         ).encode()
         for row in rows:
             bindings = "".join(
-                f"<binding name={quoteattr(name)}>{_term_xml(term)}</binding>"
+                f"<binding name={_attribute(name)}>{_term_xml(term)}</binding>"
                 for name, term in zip(variables, row, strict=True)
                 if term is not None
             )
@@ -178,7 +264,7 @@ def select_pieces(variables: list[str], rows: Iterable[Sequence[object]], media_
         for row in rows:
             buffer.seek(0)
             buffer.truncate()
-            writer.writerow(["" if t is None else t.value for t in row])  # type: ignore[attr-defined]
+            writer.writerow([_term_csv(t) for t in row])
             yield buffer.getvalue().encode()
     elif media_type == TSV:
         yield ("\t".join(f"?{v}" for v in variables) + "\n").encode()
@@ -189,13 +275,27 @@ def select_pieces(variables: list[str], rows: Iterable[Sequence[object]], media_
 
 
 def serialize_ask(value: bool, media_type: str) -> bytes:
+    word = "true" if value else "false"
     if media_type == JSON:
         return json.dumps({"head": {}, "boolean": value}).encode()
     if media_type == XML:
         return (
-            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-            f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>"
+            '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{word}</boolean></sparql>"
         ).encode()
-    if media_type in (CSV, TSV):
-        return b"_askResult\n" + (b"true\n" if value else b"false\n")
+    if media_type == CSV:  # not defined by the CSV/TSV Recommendation; written as Oxigraph does
+        return f"_askResult\r\n{word}\r\n".encode()
+    if media_type == TSV:
+        return f"?_askResult\n{word}\n".encode()
     raise ValueError(media_type)
+
+
+def reserialize_json_results(body: bytes, media_type: str) -> bytes:
+    """SPARQL JSON results written again in ``media_type`` by the serialisers above.
+
+    A remote server's own XML is not trusted to be well-formed (Oxigraph writes CR and control
+    characters raw), so the remote store asks for JSON and answers XML from here."""
+    results = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
+    if isinstance(results, pyoxigraph.QueryBoolean):
+        return serialize_ask(bool(results), media_type)
+    return serialize_select([v.value for v in results.variables], [list(s) for s in results], media_type)

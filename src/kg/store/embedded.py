@@ -44,6 +44,7 @@ from kg.config import Settings
 from kg.publish import Build, BuildError, hold, open_build, release
 from kg.sparql import formats
 from kg.store.base import QueryRefused, QueryRequest, QueryResult, execute_by_stream, too_many_rows
+from kg.store.sandbox import deny_network
 
 log = logging.getLogger("kg.store")
 
@@ -158,6 +159,7 @@ def worker_main(store_path: str, prefixes: dict[str, str]) -> None:
     """A worker process: answer requests from standard input on standard output until it closes.
 
     Only the parent process writes to the pipe, so unpickling its messages is safe."""
+    deny_network()  # before the store opens its threads; see kg.store.sandbox
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     _die_with_parent(requests)
     store = pyoxigraph.Store.read_only(store_path)

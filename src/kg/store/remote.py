@@ -1,7 +1,9 @@
 """An external SPARQL 1.1 server as the store (Oxigraph server, Apache Jena Fuseki, Virtuoso …).
 
 Queries are forwarded with SPARQLWrapper after the same safety guard as the embedded store
-(``kg.sparql.guard``): no update, no SERVICE, FROM only naming graphs of the server. The server
+(``kg.sparql.guard``, applied again here to every query, the explorer's own included): no update,
+no SERVICE, FROM only naming graphs of the server. The guard is the only defence here: the
+server runs the query, so the query workers' sandbox (``kg.store.sandbox``) does not apply. The server
 sees the union of its graphs as the default graph because ``kg publish`` writes it there (do not
 turn on a server-side union such as ``oxigraph serve --union-default-graph``: Oxigraph's is a bag,
 and it would hide the materialised one).
@@ -61,7 +63,8 @@ class RemoteStore:
         wrapper.setQuery(request.sparql)
         wrapper.setTimeout(int(max(1, self.settings.query_timeout)))
         wrapper.setOnlyConneg(True)
-        wrapper.addCustomHttpHeader("Accept", request.media_type)
+        # XML results are written here from the server's JSON: see formats.reserialize_json_results.
+        wrapper.addCustomHttpHeader("Accept", formats.JSON if request.media_type == formats.XML else request.media_type)
         for graph in request.default_graphs:
             wrapper.addDefaultGraph(graph)
         for graph in request.named_graphs:
@@ -86,6 +89,15 @@ class RemoteStore:
                     "e.g. Virtuoso's ResultSetMaxRows): raise that limit on the server, or page through the "
                     "result with ORDER BY, LIMIT and OFFSET",
                 )
+            if request.media_type == formats.XML:
+                # Written here from the server's JSON (see formats.reserialize_json_results).
+                with self._errors():
+                    body = response.read()
+                try:
+                    yield formats.reserialize_json_results(body, formats.XML)
+                except formats.UnencodableResult as error:
+                    raise QueryRefused(406, str(error)) from None
+                return
             while True:
                 with self._errors():
                     chunk = response.read(CHUNK_BYTES)

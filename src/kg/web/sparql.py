@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
@@ -12,7 +15,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from kg.namespaces import BASE, SD, VOID, bind_prefixes
 from kg.sparql import formats
-from kg.sparql.guard import inspect
+from kg.sparql.guard import QueryInfo, inspect, refuse_update
 from kg.store.base import QueryRefused, QueryRequest, QueryResult
 from kg.web import error_response, get_settings, get_store
 
@@ -21,75 +24,127 @@ CACHE_MAX_BYTES = 1 << 20
 
 blueprint = Blueprint("sparql", __name__)
 
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+FORM_TYPE = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization, X-API-Key, If-None-Match",
     "Access-Control-Expose-Headers": "ETag",
     "Access-Control-Max-Age": "86400",
 }
+# Characters that cannot appear in an IRI reference: a base IRI built from the Host header with
+# one of them is not used (the configured base IRI is).
+NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 
-def _single(values: list[str], name: str) -> str | None:
+@dataclass
+class ProtocolRequest:
+    """The operation of a SPARQL Protocol request, read strictly (UTF-8 only)."""
+
+    query: str | None = None
+    update: str | None = None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    format_values: list[str] = field(default_factory=list)
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryRefused(
+            400, f"the {what} is not valid UTF-8 (byte {error.start}); the SPARQL Protocol carries UTF-8 only"
+        ) from None
+
+
+def _parameters(raw: bytes, what: str) -> list[tuple[str, str]]:
+    """application/x-www-form-urlencoded pairs; invalid UTF-8, raw or percent-encoded, is refused."""
+    try:
+        return parse_qsl(_utf8(raw, what), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise QueryRefused(
+            400, f"the {what} has percent-encoded bytes that are not UTF-8; encode the text as UTF-8 first"
+        ) from None
+
+
+def _single(pairs: list[tuple[str, str]], name: str) -> str | None:
+    values = [value for key, value in pairs if key == name]
     if len(values) > 1:
         raise QueryRefused(400, f"the request has {len(values)} '{name}' parameters; send exactly one")
     return values[0] if values else None
 
 
-def _read_request() -> tuple[str | None, list[str], list[str]]:
-    """The query text and dataset parameters, from GET, a form POST or a direct POST."""
-    args = request.args
-    if request.method == "GET":
-        if "update" in args:
-            raise QueryRefused(403, "this endpoint is read-only: updates are refused (and never accepted by GET)")
-        query = _single(args.getlist("query"), "query")
-        return query, args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
-    content_type = (request.mimetype or "").lower()
-    if content_type in FORM_TYPES:
-        form = request.form
-        if "update" in form:
-            raise QueryRefused(403, "this endpoint is read-only: SPARQL updates are refused")
-        query = _single(form.getlist("query") + args.getlist("query"), "query")
-        return (
-            query,
-            form.getlist("default-graph-uri") + args.getlist("default-graph-uri"),
-            form.getlist("named-graph-uri") + args.getlist("named-graph-uri"),
-        )
-    if content_type == "application/sparql-query":
-        if "query" in args:
-            raise QueryRefused(400, "send the query either in the body or as ?query=, not both")
-        try:
-            body = request.get_data(cache=False).decode(request.mimetype_params.get("charset", "utf-8"))
-        except (UnicodeDecodeError, LookupError):
-            raise QueryRefused(400, "the request body is not valid UTF-8") from None
-        return body, args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
-    if content_type == "application/sparql-update":
-        raise QueryRefused(403, "this endpoint is read-only: SPARQL updates are refused")
-    raise QueryRefused(
-        400,
-        f"unsupported Content-Type {content_type or '(none)'!r} for POST: use "
-        "application/sparql-query or application/x-www-form-urlencoded",
-    )
-
-
-def _choose_type(is_graph: bool) -> str:
-    available = formats.GRAPH_TYPES if is_graph else formats.RESULT_TYPES
-    requested = request.values.get("format")
-    if requested:
-        media_type = formats.canonical(requested)
-        if media_type not in available:
-            raise QueryRefused(
-                406, f"format {requested!r} is not available for this query; use one of {', '.join(available)}"
-            )
-        return media_type
-    media_type = formats.negotiate(request.headers.get("Accept"), available)
-    if media_type is None:
+def _declared_utf8(kind: str) -> None:
+    charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
+    if charset not in ("utf-8", "utf8"):
         raise QueryRefused(
-            406,
-            f"cannot produce {request.headers.get('Accept')!r} for this query; acceptable: {', '.join(available)}",
+            400, f"the {kind} body declares charset={charset}; the SPARQL Protocol accepts UTF-8 only"
         )
-    return media_type
+
+
+def _read_request() -> ProtocolRequest:
+    """The operation and dataset, from GET (or HEAD), a form POST or a direct POST."""
+    pairs = _parameters(request.query_string, "query string")
+    if request.method == "POST":
+        content_type = (request.mimetype or "").lower()
+        if content_type == FORM_TYPE:
+            _declared_utf8("form")
+            pairs += _parameters(request.get_data(cache=False), "form body")
+        elif content_type in (QUERY_TYPE, UPDATE_TYPE):
+            _declared_utf8("query" if content_type == QUERY_TYPE else "update")
+            name = "query" if content_type == QUERY_TYPE else "update"
+            if any(key in ("query", "update") for key, _ in pairs):
+                raise QueryRefused(400, f"send the {name} either in the body or as a parameter, not both")
+            pairs.append((name, _utf8(request.get_data(cache=False), f"{name} body")))
+        else:
+            raise QueryRefused(
+                400,
+                f"unsupported Content-Type {content_type or '(none)'!r} for POST: use "
+                f"{QUERY_TYPE} or {FORM_TYPE}",
+            )
+    operation = ProtocolRequest(
+        query=_single(pairs, "query"),
+        update=_single(pairs, "update"),
+        default_graphs=[value for key, value in pairs if key == "default-graph-uri"],
+        named_graphs=[value for key, value in pairs if key == "named-graph-uri"],
+        format_values=[value for key, value in pairs if key == "format"],
+    )
+    if operation.query is not None and operation.update is not None:
+        raise QueryRefused(400, "a request carries either a query or an update, not both")
+    return operation
+
+
+def _choose_type(info: QueryInfo, format_values: list[str]) -> str:
+    accept = request.headers.get("Accept")
+    if info.is_graph:
+        choices = [formats.GRAPH_TYPES]
+    elif info.form == "ASK":
+        choices = [formats.BOOLEAN_TYPES, [formats.CSV, formats.TSV]]
+    else:
+        choices = [formats.RESULT_TYPES]
+    for available in choices:
+        media_type = formats.choose(accept, format_values, available, info.is_graph)
+        if media_type:
+            return media_type
+    acceptable = ", ".join(choices[0])
+    raise QueryRefused(406, f"cannot produce {accept!r} for this {info.form} query; acceptable: {acceptable}")
+
+
+def _service_base() -> str:
+    """The base IRI of the service: the endpoint's own URL (Protocol §2.3)."""
+    base = request.url_root.rstrip("/") + "/sparql"
+    return BASE + "sparql" if NOT_IN_IRI.search(base) else base
+
+
+def _with_base(query: str, info: QueryInfo) -> tuple[str, QueryInfo]:
+    """Relative IRIs resolve against the endpoint: a BASE declaration before the query's own prologue
+    (a BASE in the query still wins). The guard then checks the text the store will run."""
+    if not info.has_relative_iris:
+        return query, info
+    based = f"BASE <{_service_base()}> {query}"  # same line: the store's error positions stay right
+    return based, inspect(based)
 
 
 def answer(request_: QueryRequest) -> Response:
@@ -137,11 +192,14 @@ def _kept(chunks: Iterator[bytes], keep: Callable[[bytes], None]) -> Iterator[by
         keep(b"".join(kept))
 
 
-@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)
+@blueprint.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"], provide_automatic_options=False)
 def endpoint() -> Response:
     if request.method == "OPTIONS":  # CORS preflight; the headers are added by cors()
         return Response(status=204)
-    query, default_graphs, named_graphs = _read_request()
+    operation = _read_request()
+    if operation.update is not None:
+        refuse_update(operation.update)  # a 403, or a 400 with the parser's message
+    query = operation.query
     if query is None:
         if request.method == "GET" and request.accept_mimetypes.accept_html and not request.args:
             best = request.accept_mimetypes.best_match(["text/html", *formats.GRAPH_TYPES])
@@ -150,10 +208,14 @@ def endpoint() -> Response:
         return service_description()
     if not query.strip():
         raise QueryRefused(400, "the query is empty")
-    info = inspect(query)
-    media_type = _choose_type(info.is_graph)
+    query, info = _with_base(query, inspect(query))
+    media_type = _choose_type(info, operation.format_values)
     request_ = QueryRequest(
-        query, media_type, tuple(default_graphs), tuple(named_graphs), max_rows=get_settings().max_rows
+        query,
+        media_type,
+        tuple(operation.default_graphs),
+        tuple(operation.named_graphs),
+        max_rows=get_settings().max_rows,
     )
     return answer(request_)
 
@@ -175,11 +237,8 @@ def cors(response: Response) -> Response:
 
 def _rdf_response(graph: Graph) -> Response:
     available = formats.GRAPH_TYPES
-    requested = request.args.get("format")
-    media_type = (
-        formats.canonical(requested) if requested else formats.negotiate(request.headers.get("Accept"), available)
-    )
-    if media_type not in available:
+    media_type = formats.choose(request.headers.get("Accept"), request.args.getlist("format"), available, True)
+    if media_type is None:
         raise QueryRefused(406, f"acceptable formats: {', '.join(available)}")
     rdflib_format = {
         formats.TURTLE: "turtle",
