@@ -21,6 +21,8 @@ from kg.publish import Build, open_build
 DATA = PROJECT_ROOT / "data"
 ONTOLOGY = PROJECT_ROOT / "ontology"
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+# Virtuoso as a second external store: fixtures virtuoso_server and virtuoso_app.
+pytest_plugins = ["virtuoso"]
 
 
 def run_kg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:

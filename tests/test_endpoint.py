@@ -70,11 +70,13 @@ class Listener:
         self.sock.close()
 
 
-@pytest.fixture(params=["embedded", "oxigraph-serve"])
+STORES = {"embedded": "app", "oxigraph-serve": "remote_app", "virtuoso": "virtuoso_app"}
+
+
+@pytest.fixture(params=list(STORES))
 def client(request):  # type: ignore[no-untyped-def]
-    """Every endpoint test runs against the embedded store and against a real `oxigraph serve`."""
-    app = request.getfixturevalue("app" if request.param == "embedded" else "remote_app")
-    return app.test_client()
+    """Every endpoint test runs against the embedded store, a real `oxigraph serve` and a real Virtuoso."""
+    return request.getfixturevalue(STORES[request.param]).test_client()
 
 
 @pytest.fixture()

@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
 
+from kg.namespaces import PREFIXES
+
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"
 CSV = "text/csv"
@@ -187,3 +189,30 @@ def serialize_ask(value: bool, media_type: str) -> bytes:
     if media_type in (CSV, TSV):
         return b"_askResult\n" + (b"true\n" if value else b"false\n")
     raise ValueError(media_type)
+
+
+def write_results(results: object, media_type: str, max_rows: int) -> tuple[bytes, bool]:
+    """Serialise pyoxigraph query results (solutions, a boolean or triples) as ``media_type``, at
+    most ``max_rows`` rows or triples; the flag says whether rows were left out.
+
+    Every store answers through here, so a result reads the same whatever engine computed it."""
+    if isinstance(results, (bool, pyoxigraph.QueryBoolean)):
+        return serialize_ask(bool(results), media_type), False
+    if hasattr(results, "variables"):  # solutions: pyoxigraph's, or a remote store's parsed answer
+        variables = [v.value for v in results.variables]
+        rows: list[list[object]] = []
+        for solution in results:  # type: ignore[attr-defined]
+            if len(rows) == max_rows:
+                return serialize_select(variables, rows, media_type), True
+            rows.append(list(solution))
+        return serialize_select(variables, rows, media_type), False
+    triples: list[pyoxigraph.Triple] = []
+    truncated = False
+    for triple in results:  # type: ignore[attr-defined]
+        if len(triples) == max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    rdf_format = OXIGRAPH_RDF[media_type]
+    options = {"prefixes": PREFIXES} if rdf_format == pyoxigraph.RdfFormat.TURTLE else {}
+    return (pyoxigraph.serialize(triples, format=rdf_format, **options) if triples else b""), truncated

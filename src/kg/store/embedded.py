@@ -23,7 +23,6 @@ from typing import Any, BinaryIO
 import pyoxigraph
 
 from kg.config import Settings
-from kg.namespaces import PREFIXES
 from kg.publish import Build
 from kg.sparql import formats
 from kg.store.base import QueryRefused, QueryRequest, QueryResult
@@ -36,30 +35,7 @@ def _run(store: pyoxigraph.Store, request: QueryRequest, max_rows: int) -> Query
     if request.default_graphs or request.named_graphs:
         options["default_graph"] = [pyoxigraph.NamedNode(g) for g in request.default_graphs]
         options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request.named_graphs]
-    results = store.query(request.sparql, **options)
-    if isinstance(results, pyoxigraph.QueryBoolean):
-        return QueryResult(formats.serialize_ask(bool(results), request.media_type), request.media_type)
-    if isinstance(results, pyoxigraph.QuerySolutions):
-        variables = [v.value for v in results.variables]
-        rows: list[list[object]] = []
-        truncated = False
-        for solution in results:
-            if len(rows) == max_rows:
-                truncated = True
-                break
-            rows.append(list(solution))
-        body = formats.serialize_select(variables, rows, request.media_type)
-        return QueryResult(body, request.media_type, truncated)
-    triples = []
-    truncated = False
-    for triple in results:
-        if len(triples) == max_rows:
-            truncated = True
-            break
-        triples.append(triple)
-    rdf_format = formats.OXIGRAPH_RDF[request.media_type]
-    options = {"prefixes": PREFIXES} if rdf_format == pyoxigraph.RdfFormat.TURTLE else {}
-    body = pyoxigraph.serialize(triples, format=rdf_format, **options) if triples else b""
+    body, truncated = formats.write_results(store.query(request.sparql, **options), request.media_type, max_rows)
     return QueryResult(body, request.media_type, truncated)
 
 
