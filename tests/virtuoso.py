@@ -31,8 +31,8 @@ from kg.publish import Build
 VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
 ISQL = shutil.which("isql-vt") or "/usr/bin/isql-vt"
 PUBLISHER = "kgpublish"
-# Above the tests' KG_MAX_ROWS (1,000), so our own cap is what clients meet first.
-RESULT_SET_MAX_ROWS = 5000
+# Above our default KG_MAX_ROWS (10,000; the tests use 1,000): our own cap is what clients meet first.
+RESULT_SET_MAX_ROWS = 20000
 MAX_QUERY_EXECUTION_SECONDS = 30
 PR_SET_PDEATHSIG = 1
 
@@ -72,6 +72,8 @@ CheckpointInterval = 60
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty_buffers}
 DirsAllowed = {folder}
+# ORDER BY with LIMIT/OFFSET sorts at most this many rows (Virtuoso's default is 10,000).
+MaxSortedTopRows = 100000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}

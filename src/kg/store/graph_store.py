@@ -12,7 +12,7 @@ the list of the build's named graphs): until then clients keep the previous vers
   with one SPARQL Update ``COPY``, which Virtuoso runs as one transaction (readers see the old
   graph until it commits). Its default graph cannot be written (a query without a dataset sees
   every graph it holds), so the union goes to a named graph of its own version,
-  ``<base>graph/union/<version>``, that the build graph names; ``kg serve --store`` makes it the
+  ``<base>graph/union/<version>/<random>``, that the build graph names; ``kg serve --store`` makes it the
   default graph of every query. The previous version's union stays until the next publish, for
   readers that still hold the old version; older ones and left-over staging graphs are dropped.
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -219,7 +220,8 @@ def _publish_virtuoso(
     for number, name in enumerate(names, start=1):
         say(f"load {number}/{len(names)} {name} ({len(graphs[name]):,} triples) and COPY it into place")
         _replace_atomically(store, name, ntriples(graphs[name]))
-    union_graph = UNION_PREFIX + build.version
+    # A new name at every publish, even of the same build: the union in use is never written to.
+    union_graph = f"{UNION_PREFIX}{build.version}/{secrets.token_hex(4)}"
     say(f"PUT the union of all graphs ({len(union):,} triples) as {union_graph}")
     store.put(union_graph, ntriples(union))
     _replace_atomically(store, BUILD_GRAPH, build_record(build, names, union_graph))

@@ -25,6 +25,7 @@ layer are keyed by the version, so a new publish invalidates them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import threading
@@ -129,7 +130,12 @@ class RemoteStore:
         return QueryResult(body, request.media_type, truncated)
 
     def _post(
-        self, sparql: str, accept: str, default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = ()
+        self,
+        sparql: str,
+        accept: str,
+        default_graphs: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (),
+        server_time_limit: bool = True,
     ) -> _Answer:
         """One query as an HTML form POST; errors become a QueryRefused a person can act on."""
         timeout = self.settings.query_timeout
@@ -137,7 +143,7 @@ class RemoteStore:
         fields += [("default-graph-uri", g) for g in default_graphs]
         fields += [("named-graph-uri", g) for g in named_graphs]
         socket_timeout = timeout
-        if self.is_virtuoso:
+        if self.is_virtuoso and server_time_limit:
             # Virtuoso stops the query itself at our limit (and flags what it sends then as partial),
             # rather than working on after we have hung up; its answer gets a little time to arrive.
             fields.append(("timeout", str(max(1000, int(timeout * 1000)))))
@@ -182,13 +188,21 @@ class RemoteStore:
         text = _detail(detail)
         if status == 404:
             return QueryRefused(503, f"the SPARQL server at {self.url} has no endpoint there; check --store")
-        if "SR171" in text or "S1T00" in text or "timed out" in text:  # Virtuoso: MaxQueryExecutionTime
+        # Virtuoso: MaxQueryExecutionTime (SR171), or its time limit hit while it wrote a long answer
+        # (then it sends the rows it had, and the error after them).
+        if any(marker in detail for marker in ("SR171", "S1T00", "timed out", "result timeout", "S1TAT")):
             return QueryRefused(504, f"the query was stopped after the {self.settings.query_timeout:g} s time limit")
         if "estimated execution time" in text:  # Virtuoso: MaxQueryCostEstimationTime, refused before it starts
             return QueryRefused(
                 504,
                 "the SPARQL server refused the query: its estimated run time is over the time limit; "
                 f"add a LIMIT, narrow the patterns, or avoid cross products ({text})",
+            )
+        if "SR353" in detail:  # Virtuoso: MaxSortedTopRows
+            return QueryRefused(
+                413,
+                "the SPARQL server sorts at most a fixed number of rows for ORDER BY with LIMIT/OFFSET (Virtuoso: "
+                f"MaxSortedTopRows in [Parameters]); page with a smaller OFFSET + LIMIT ({text})",
             )
         if status == 400 or "SP030" in text or "SP031" in text or "syntax error" in text.lower():
             return QueryRefused(400, f"SPARQL syntax error (reported by the store): {text}")
@@ -198,14 +212,15 @@ class RemoteStore:
         """The server's answer as pyoxigraph results, and its number of rows (or triples)."""
         try:
             if wire_type == formats.JSON:
-                parsed = pyoxigraph.parse_query_results(body, pyoxigraph.QueryResultsFormat.JSON)
-                if isinstance(parsed, pyoxigraph.QueryBoolean):
-                    return parsed, 0
-                solutions = _Solutions([v.value for v in parsed.variables], [list(s) for s in parsed])
-                return solutions, len(solutions.rows)
+                data = json.loads(body)
+                if "boolean" in data:
+                    return bool(data["boolean"]), 0
+                variables = data["head"]["vars"]
+                rows = [[_term(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
+                return _Solutions(variables, rows), len(rows)
             triples = [q.triple for q in pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES)]
             return triples, len(triples)
-        except (SyntaxError, ValueError) as error:
+        except (SyntaxError, ValueError, KeyError, TypeError) as error:
             raise QueryRefused(
                 502, f"the SPARQL server at {self.url} sent an answer that does not parse: {error}"
             ) from None
@@ -217,7 +232,7 @@ class RemoteStore:
         values = " ".join(str(d) for d in range(10))
         patterns = " ".join(f"VALUES ?d{i} {{ {values} }}" for i in range(digits))
         probe = f"SELECT * WHERE {{ {patterns} }} LIMIT {wanted}"
-        answer = self._post(probe, formats.JSON)
+        answer = self._post(probe, formats.JSON, server_time_limit=False)
         _, count = self._parse(answer.body, formats.JSON)
         if "x-sparql-maxrows" in answer.headers:
             return int(answer.headers["x-sparql-maxrows"])
@@ -288,6 +303,23 @@ class _Solutions(list):  # type: ignore[type-arg]
         super().__init__(rows)
         self.variables = [pyoxigraph.Variable(v) for v in variables]
         self.rows = rows
+
+
+def _term(binding: dict[str, str] | None) -> object:
+    """A SPARQL JSON term as a pyoxigraph term (Virtuoso's "typed-literal" and "nodeID://…" too)."""
+    if binding is None:
+        return None
+    kind, value = binding["type"], binding["value"]
+    if kind == "uri":
+        return pyoxigraph.NamedNode(value)
+    if kind == "bnode":
+        # Blank node labels are local to one answer; Virtuoso's ("nodeID://b10006") are not valid ids.
+        return pyoxigraph.BlankNode("b" + hashlib.sha256(value.encode()).hexdigest()[:24])
+    if "xml:lang" in binding:
+        return pyoxigraph.Literal(value, language=binding["xml:lang"])
+    if "datatype" in binding:
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(binding["datatype"]))
+    return pyoxigraph.Literal(value)
 
 
 def without_from_clauses(query: str) -> str:
