@@ -278,3 +278,71 @@ def test_published_graphs_match_the_build(virtuoso_server, built: Build, setting
         rows = pyoxigraph.parse_query_results(page.body, pyoxigraph.QueryResultsFormat.JSON)
         published |= {pyoxigraph.Triple(r["s"], r["p"], r["o"]) for r in rows}
     assert published == expected  # every triple: Chinese literals, language tags, decimals exact
+
+
+class BasicAuthProxy:
+    """A reverse proxy on 127.0.0.1 that wants HTTP basic auth (as nginx in front of a store would)
+    and, like Virtuoso, answers 401 without reading the body, then closes the connection."""
+
+    def __init__(self, upstream: str, user: str, password: str):
+        import base64
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        proxy = self
+        self.challenged = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                return None
+
+            def _forward(self) -> None:
+                if self.headers.get("Authorization") != expected:
+                    proxy.challenged += 1
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="store"')
+                    self.send_header("Content-Length", "0")
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.close_connection = True
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+                request = urllib.request.Request(upstream + self.path, data=body, method=self.command, headers=headers)
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as response:
+                        status, data = response.status, response.read()
+                except urllib.error.HTTPError as error:
+                    status, data = error.code, error.read()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_PUT = do_POST = _forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def test_publish_answers_a_basic_challenge(oxigraph_server, built: Build, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from kg.store.graph_store import PublishError, publish_build
+
+    proxy = BasicAuthProxy(oxigraph_server.base, "publisher", "s3cret")
+    try:
+        with pytest.raises(PublishError, match="401"):
+            publish_build(built, proxy.url + "/store")
+        assert publish_build(built, proxy.url + "/store", user="publisher", password="s3cret") == 12
+        assert proxy.challenged >= 2  # asked once without credentials, once before they were sent
+        store = RemoteStore(oxigraph_server.query_url, settings)
+        assert store.version() == built.version
+    finally:
+        proxy.close()
