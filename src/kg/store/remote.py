@@ -140,8 +140,8 @@ class RemoteStore:
         """One query as an HTML form POST; errors become a QueryRefused a person can act on."""
         timeout = self.settings.query_timeout
         if self.is_virtuoso:
-            # The same dataset as Virtuoso's own pragmas: given as protocol parameters, Virtuoso echoes
-            # every graph back as a response header, past what an HTTP client reads (100 headers).
+            # The same dataset as Virtuoso's own pragmas: given as protocol parameters, 112 graphs made
+            # its answer carry more than 100 headers, past what Python's HTTP client reads.
             pragmas = [f"define input:default-graph-uri <{_checked_iri(g)}> " for g in default_graphs]
             pragmas += [f"define input:named-graph-uri <{_checked_iri(g)}> " for g in named_graphs]
             fields = [("query", "".join(pragmas) + sparql)]
