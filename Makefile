@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+VIRTUOSO ?= /usr/bin/virtuoso-t
 
-.PHONY: setup run test lint build chromium bench clean
+.PHONY: setup run test lint build chromium virtuoso bench clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -31,10 +32,15 @@ run: build
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
+# Debian's Virtuoso (the binaries only: no service, no password prompt) for the external-store tests;
+# the tests start it themselves from an ini in a temporary folder (tests/virtuoso.py).
+virtuoso:
+	@test -x $(VIRTUOSO) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin)
+
 lint: setup
 	$(BIN)/ruff check src tests bench
 
-test: setup chromium
+test: setup chromium virtuoso
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest -q
 

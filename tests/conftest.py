@@ -21,6 +21,8 @@ from kg.publish import Build, open_build
 DATA = PROJECT_ROOT / "data"
 ONTOLOGY = PROJECT_ROOT / "ontology"
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+# Virtuoso as a second external store: fixtures virtuoso_server and virtuoso_app.
+pytest_plugins = ["virtuoso"]
 
 
 # A check a fixture registers to run at the end of the test itself (a failure of the test, not an

@@ -41,11 +41,13 @@ def count(client, **params: str) -> int:  # type: ignore[no-untyped-def]
     return int(response.json["results"]["bindings"][0]["n"]["value"])
 
 
-@pytest.fixture(params=["embedded", "oxigraph-serve"])
+STORES = {"embedded": "app", "oxigraph-serve": "remote_app", "virtuoso": "virtuoso_app"}
+
+
+@pytest.fixture(params=list(STORES))
 def client(request):  # type: ignore[no-untyped-def]
-    """Every endpoint test runs against the embedded store and against a real `oxigraph serve`."""
-    app = request.getfixturevalue("app" if request.param == "embedded" else "remote_app")
-    return app.test_client()
+    """Every endpoint test runs against the embedded store, a real `oxigraph serve` and a real Virtuoso."""
+    return request.getfixturevalue(STORES[request.param]).test_client()
 
 
 @pytest.fixture()
@@ -200,19 +202,28 @@ def test_invalid_utf8_is_400_not_different_text(client) -> None:  # type: ignore
     assert good.json["results"]["bindings"][0]["x"]["value"] == "é刘"
 
 
-def test_csv_and_tsv_term_forms(client) -> None:  # type: ignore[no-untyped-def]
+def test_csv_and_tsv_term_forms(client, request) -> None:  # type: ignore[no-untyped-def]
+    blank = "BIND(BNODE() AS ?b)"
+    if request.node.callspec.params["client"] == "virtuoso":
+        # Virtuoso 7.2 does not implement BNODE(): its refusal reaches the client as a 400 with its
+        # words, and the other term forms are checked without a blank node (our data has none to use).
+        refused = client.get("/sparql", query_string={"query": f"SELECT ?b {{ {blank} }}"})
+        assert refused.status_code == 400 and "not implemented" in refused.json["error"]
+        blank = "VALUES ?b { UNDEF }"
     query = (
-        "SELECT ?b ?i ?d ?s WHERE { BIND(BNODE() AS ?b) BIND(42 AS ?i) BIND(1.5 AS ?d) "
+        f"SELECT ?b ?i ?d ?s WHERE {{ {blank} BIND(42 AS ?i) BIND(1.5 AS ?d) "
         r'BIND("x\ny" AS ?s) }'
     )  # doubles: Oxigraph canonicalises computed ones to "1000000"; the W3C tsv tests cover 1.0E6 from data
     csv_body = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"}).data
     assert csv_body.endswith(b"\r\n") and csv_body.replace(b"\r\n", b"").count(b"\n") == 1  # the one in "x\ny"
     header, row = list(csv.reader(io.StringIO(csv_body.decode(), newline="")))
     assert header == ["b", "i", "d", "s"]
-    assert row[0].startswith("_:") and row[1:] == ["42", "1.5", "x\ny"]
+    assert row[1:] == ["42", "1.5", "x\ny"]
     tsv_body = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/tab-separated-values"})
     cells = tsv_body.data.decode().splitlines()[1].split("\t")
-    assert cells[0].startswith("_:") and cells[1:] == ["42", "1.5", r'"x\ny"']
+    assert cells[1:] == ["42", "1.5", r'"x\ny"']
+    if blank.startswith("BIND(BNODE"):
+        assert row[0].startswith("_:") and cells[0].startswith("_:")
 
 
 def test_xml_results_are_well_formed_for_any_literal(client) -> None:  # type: ignore[no-untyped-def]

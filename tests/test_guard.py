@@ -143,8 +143,8 @@ def test_dataset_clauses_and_relative_iris() -> None:
     info = inspect("PREFIX g: <http://example.org/g/> SELECT * FROM g:one FROM NAMED <http://example.org/two> { }")
     assert info.from_graphs == ("http://example.org/g/one",)
     assert info.from_named_graphs == ("http://example.org/two",)
-    assert info.has_dataset_clause and not info.has_relative_iris
-    assert inspect("CONSTRUCT { <s> <p> 1 } WHERE {}").has_relative_iris
+    assert info.has_dataset_clause and not info.needs_service_base
+    assert inspect("CONSTRUCT { <s> <p> 1 } WHERE {}").needs_service_base
     assert not inspect("SELECT * { ?s a <http://example.org/C> }").has_dataset_clause
 
 

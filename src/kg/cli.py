@@ -170,7 +170,9 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandFailed(f"--to {args.to!r} is not an http(s) URL; e.g. http://127.0.0.1:7878/store")
     try:
         with held_build(settings.build_dir) as build:
-            count = publish_build(build, args.to, progress_printer())
+            count = publish_build(
+                build, args.to, progress_printer(), user=settings.publish_user, password=settings.publish_password
+            )
     except (BuildError, PublishError) as problem:
         print(f"publish failed: {problem}", file=sys.stderr)
         return 1
@@ -235,7 +237,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     publish = commands.add_parser("publish", help="replace each named graph on an external store (Graph Store PUT)")
     publish.add_argument("--build", type=Path, help="build directory (default build/)")
-    publish.add_argument("--to", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+    publish.add_argument(
+        "--to",
+        required=True,
+        help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Virtuoso: …:8890/sparql-graph-crud-auth)",
+    )
+    publish.add_argument("--user", help="user name for the server's digest or basic challenge (KG_PUBLISH_USER)")
+    publish.add_argument("--password", help="password for that user (better: KG_PUBLISH_PASSWORD)")
 
     synth = commands.add_parser("synth", help="write N synthetic reports' curated data (scale tests only)")
     synth.add_argument("--reports", type=int, required=True)
@@ -268,6 +276,8 @@ def run(args: argparse.Namespace) -> int:
         port=getattr(args, "port", None),
         store=getattr(args, "store", None),
         query_timeout=getattr(args, "timeout", None),
+        publish_user=getattr(args, "user", None),
+        publish_password=getattr(args, "password", None),
     )
     handler = {
         "build": cmd_build,

@@ -64,6 +64,10 @@ class Settings:
     # Optional protection for deployments: requests need "Authorization: Bearer <key>" or
     # "X-API-Key: <key>" (basic auth with any user name and the key as password also works).
     api_key: str = ""
+    # Credentials `kg publish` answers a Graph Store's challenge with (digest or basic, as the
+    # server asks); empty: no credentials.
+    publish_user: str = ""
+    publish_password: str = ""
     threads: int = 16
 
     @classmethod

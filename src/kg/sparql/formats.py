@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Protocol
 
 import pyoxigraph
 
@@ -290,12 +292,42 @@ def serialize_ask(value: bool, media_type: str) -> bytes:
     raise ValueError(media_type)
 
 
-def reserialize_json_results(body: bytes, media_type: str) -> bytes:
-    """SPARQL JSON results written again in ``media_type`` by the serialisers above.
+class TooManyRows(Exception):
+    """A result with more rows (or triples) than the operator's cap: refused, never shortened."""
 
-    A remote server's own XML is not trusted to be well-formed (Oxigraph writes CR and control
-    characters raw), so the remote store asks for JSON and answers XML from here."""
-    results = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
-    if isinstance(results, pyoxigraph.QueryBoolean):
-        return serialize_ask(bool(results), media_type)
-    return serialize_select([v.value for v in results.variables], [list(s) for s in results], media_type)
+
+class Writer(Protocol):
+    """A binary file-like target (pyoxigraph's serialiser calls both)."""
+
+    def write(self, data: bytes) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+def _within(items: Iterator[Any], cap: int) -> Iterable[Any]:
+    """``items`` unchanged, or, under a cap, the first ``cap`` of them after checking there are
+    no more (so a result over the cap is refused before anything is written)."""
+    if not cap:
+        return items
+    head = list(itertools.islice(items, cap + 1))
+    if len(head) > cap:
+        raise TooManyRows
+    return head
+
+
+def write_results(results: Any, media_type: str, out: Writer, max_rows: int, prefixes: dict[str, str]) -> None:
+    """Write query results (pyoxigraph's, or a remote store's answer parsed into the same shapes:
+    a boolean, solutions with ``variables``, or triples) to ``out`` as ``media_type``.
+
+    Every store answers through here, so a result reads the same whatever engine computed it.
+    ``max_rows`` (0: no cap) refuses a larger result with :class:`TooManyRows`."""
+    if isinstance(results, bool | pyoxigraph.QueryBoolean):
+        out.write(serialize_ask(bool(results), media_type))
+    elif hasattr(results, "variables"):
+        variables = [v.value for v in results.variables]
+        for piece in select_pieces(variables, _within(iter(results), max_rows), media_type):
+            out.write(piece)
+    else:
+        rdf_format = OXIGRAPH_RDF[media_type]
+        kept = {"prefixes": prefixes} if rdf_format == pyoxigraph.RdfFormat.TURTLE else {}
+        pyoxigraph.serialize(_within(iter(results), max_rows), out, rdf_format, **kept)

@@ -65,8 +65,10 @@ class QueryInfo:
     # FROM / FROM NAMED name the dataset; they only ever name graphs already in the store.
     from_graphs: tuple[str, ...] = ()
     from_named_graphs: tuple[str, ...] = ()
-    # True when some IRI of the query is relative and needs the service's base IRI to resolve.
-    has_relative_iris: bool = False
+    # True when some IRI of the query is relative and the query gives no BASE of its own to resolve it.
+    needs_service_base: bool = False
+    # The IRIs of the functions the query calls by name (XSD casts, or an engine's extensions).
+    functions: tuple[str, ...] = ()
 
     @property
     def is_graph(self) -> bool:
@@ -141,7 +143,14 @@ def _has_service(tree: object) -> bool:
     return any(isinstance(node, CompValue) and node.name == "ServiceGraphPattern" for node in _nodes(tree))
 
 
-def _has_relative_iri(tree: object) -> bool:
+def _needs_service_base(prologue: ParseResults, tree: object) -> bool:
+    """Some IRI is relative and no absolute BASE opens the query's own prologue to resolve it.
+
+    (A query that opens with its own BASE gets no second one: the first one would not count, and
+    some engines, Virtuoso among them, refuse a BASE that is not the prologue's first declaration.)"""
+    first = prologue[0] if len(prologue) else None
+    if isinstance(first, CompValue) and first.name == "Base" and IRI_SCHEME.match(str(first.iri)):
+        return False
     return any(isinstance(node, URIRef) and not IRI_SCHEME.match(node) for node in _nodes(tree))
 
 
@@ -171,13 +180,19 @@ def _analyse(query: str) -> QueryInfo:
         names = translatePrologue(prologue, None)
         dataset = [(clause.named is not None, str(names.absolutize(clause.named or clause.default)))
                    for clause in body.datasetClause or ()]
-    except Exception as error:  # an undeclared prefix in FROM
+        functions = sorted({
+            str(names.absolutize(node.iri))
+            for node in _nodes(body)
+            if isinstance(node, CompValue) and node.name == "Function"
+        })
+    except Exception as error:  # an undeclared prefix in FROM or in a function name
         raise QueryRefused(400, f"SPARQL syntax error: {error}") from None
     return QueryInfo(
         FORMS[body.name],
         tuple(iri for named, iri in dataset if not named),
         tuple(iri for named, iri in dataset if named),
-        _has_relative_iri(parsed),
+        _needs_service_base(prologue, parsed),
+        tuple(functions),
     )
 
 

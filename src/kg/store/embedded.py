@@ -23,7 +23,6 @@ rdflib nor Flask, so a worker starts quickly.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import logging
 import os
@@ -34,7 +33,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -86,10 +85,6 @@ def _receive(stream: BinaryIO) -> Any:
 # ---------------------------------------------------------------------------------- the worker
 
 
-class _TooManyRows(Exception):
-    pass
-
-
 class _Chunks:
     """A binary writer that sends what is written to it in chunks of about CHUNK_BYTES."""
 
@@ -111,33 +106,12 @@ class _Chunks:
         self.buffer.clear()
 
 
-def _within(items: Iterator[Any], cap: int) -> Iterable[Any]:
-    """``items`` unchanged, or, under a cap, the first ``cap`` of them after checking there are
-    no more (so a result over the cap is refused before anything is sent)."""
-    if not cap:
-        return items
-    head = list(itertools.islice(items, cap + 1))
-    if len(head) > cap:
-        raise _TooManyRows
-    return head
-
-
 def _answer(store: pyoxigraph.Store, request: QueryRequest, prefixes: dict[str, str], out: _Chunks) -> None:
     options: dict[str, Any] = {}
     if request.default_graphs or request.named_graphs:
         options["default_graph"] = [pyoxigraph.NamedNode(g) for g in request.default_graphs]
         options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request.named_graphs]
-    results = store.query(request.sparql, **options)
-    if isinstance(results, pyoxigraph.QueryBoolean):
-        out.write(formats.serialize_ask(bool(results), request.media_type))
-    elif isinstance(results, pyoxigraph.QuerySolutions):
-        variables = [v.value for v in results.variables]
-        for piece in formats.select_pieces(variables, _within(iter(results), request.max_rows), request.media_type):
-            out.write(piece)
-    else:
-        rdf_format = formats.OXIGRAPH_RDF[request.media_type]
-        kept = {"prefixes": prefixes} if rdf_format == pyoxigraph.RdfFormat.TURTLE else {}
-        pyoxigraph.serialize(_within(iter(results), request.max_rows), out, rdf_format, **kept)
+    formats.write_results(store.query(request.sparql, **options), request.media_type, out, request.max_rows, prefixes)
     out.send()  # the rest, and at least one chunk for every answer
 
 
@@ -172,10 +146,12 @@ def worker_main(store_path: str, prefixes: dict[str, str]) -> None:
         try:
             _answer(store, request, prefixes, out)
             reply: tuple[str, object] = ("end", None)
-        except _TooManyRows:
+        except formats.TooManyRows:
             reply = ("too_many", request.max_rows)
         except SyntaxError as error:
             reply = ("syntax", str(error))
+        except formats.UnencodableResult as error:
+            reply = ("unencodable", str(error))
         except Exception as error:  # reported to the client as a 400 with the engine's words
             reply = ("error", f"{type(error).__name__}: {error}")
         _send(replies, reply)
@@ -410,6 +386,8 @@ class EmbeddedStore:
             raise too_many_rows(payload)
         if kind == "syntax":
             raise QueryRefused(400, f"SPARQL syntax error: {payload}")
+        if kind == "unencodable":  # the same 406 as the remote store's
+            raise QueryRefused(406, str(payload))
         if kind == "error":
             raise QueryRefused(400, f"the query could not be evaluated: {payload}")
 

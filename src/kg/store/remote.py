@@ -1,50 +1,83 @@
-"""An external SPARQL 1.1 server as the store (Oxigraph server, Apache Jena Fuseki, Virtuoso …).
+"""An external SPARQL 1.1 server as the store (Oxigraph server, Virtuoso, Apache Jena Fuseki …).
 
-Queries are forwarded with SPARQLWrapper after the same safety guard as the embedded store
-(``kg.sparql.guard``, applied again here to every query, the explorer's own included): no update,
-no SERVICE, FROM only naming graphs of the server. The guard is the only defence here: the
-server runs the query, so the query workers' sandbox (``kg.store.sandbox``) does not apply. The server
-sees the union of its graphs as the default graph because ``kg publish`` writes it there (do not
-turn on a server-side union such as ``oxigraph serve --union-default-graph``: Oxigraph's is a bag,
-and it would hide the materialised one).
+Queries are forwarded after the same safety guard as the embedded store (``kg.sparql.guard``: no
+update, no SERVICE), plus one rule for engines with extensions of their own: only the functions of
+SPARQL 1.1 are forwarded (Virtuoso runs ``<bif:http_get>(…)`` for anonymous users, a request to
+any URL from the server). They are sent as an HTML form POST (every server reads it; Virtuoso 7.2
+never answers a direct ``application/sparql-query`` POST), answered in SPARQL JSON or N-Triples,
+and re-serialised by the same code as the embedded store, so a result reads the same on every
+engine and its rows can be counted.
 
-The build version published by ``kg publish`` lives in the graph ``<base>graph/build``; caches in
-the web layer are keyed by it, so a new publish invalidates them.
+Answers are complete or refused: a server that stopped a query at its own time limit and sent what
+it had (Virtuoso's "anytime" results, ``X-SQL-State: S1TAT``) gives a 504, and a server that cuts
+results at a row cap of its own (Virtuoso's ``ResultSetMaxRows``, found at start-up by a probe,
+and its ``X-SPARQL-MaxRows`` header) gives a 413 for any answer that reaches the cap.
 
-Answers are passed on as the server sends them, in chunks, never cut. A server that cuts a
-result itself and says so (Virtuoso's ``X-SPARQL-MaxRows`` header, from its ResultSetMaxRows)
-is refused rather than relayed as if it were whole.
+The dataset. ``kg publish`` writes the build version into ``<base>graph/build``, with the named
+graphs of the build and, on a server whose default graph cannot be written (Virtuoso's default
+graph is every graph it holds, its system graphs too, as a bag), the named graph that holds the
+union. Then every query is sent with an explicit dataset, so the default graph is that union (a
+set) and ``GRAPH ?g`` ranges over our graphs only, as on the embedded store; a query with FROM or
+protocol graphs gets exactly those, and an empty named (or default) graph set is sent as a graph
+that does not exist, since Virtuoso reads "no named graphs" as "every graph". Caches in the web
+layer are keyed by the version, so a new publish invalidates them.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import json
+import math
+import re
 import threading
 import time
 import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass
 from typing import Any
 
-from SPARQLWrapper import POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (
-    EndPointInternalError,
-    EndPointNotFound,
-    QueryBadFormed,
-    SPARQLWrapperException,
-)
+import pyoxigraph
 
 from kg.config import Settings
-from kg.namespaces import GRAPH, ID, KG
+from kg.namespaces import GRAPH, ID, KG, PREFIXES
 from kg.sparql import formats
-from kg.sparql.guard import inspect
-from kg.store.base import QueryRefused, QueryRequest, QueryResult, execute_by_stream
+from kg.sparql.guard import QueryInfo, inspect
+from kg.store.base import QueryRefused, QueryRequest, QueryResult, execute_by_stream, too_many_rows
 
 BUILD_GRAPH = str(GRAPH["build"])
 BUILD_NODE = str(ID["build"])
+# A graph no store holds: the dataset of a query that names no named graphs (or no default graph).
+NO_GRAPH = str(GRAPH["none"])
 VERSION_TTL_SECONDS = 2.0
+# An answer is read whole (its rows are counted against the server's own cap before any is passed
+# on); a larger one is refused, never cut.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# How many rows the start-up probe asks a Virtuoso for, to find its ResultSetMaxRows. With no cap
+# found up to here, a larger answer from that server cannot be told complete and is refused.
+PROBE_ROWS = 100_001
 CHUNK_BYTES = 256 * 1024
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# The only functions named by IRI in SPARQL 1.1: the XSD constructor casts (section 17.5).
+STANDARD_FUNCTIONS = frozenset(
+    XSD + name for name in ("boolean", "double", "float", "decimal", "integer", "dateTime", "string")
+)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What ``kg publish`` recorded in the build graph."""
+
+    version: str
+    graphs: tuple[str, ...] = ()
+    union_graph: str | None = None
+
+
+@dataclass(frozen=True)
+class _Answer:
+    body: bytes
+    headers: dict[str, str]
 
 
 class RemoteStore:
@@ -52,126 +85,240 @@ class RemoteStore:
         self.url = url
         self.settings = settings
         self._lock = threading.Lock()
-        self._version: tuple[float, str] | None = None
+        self._publication: tuple[float, Publication] | None = None
         self._description: tuple[str, dict[str, object]] | None = None
-        self.version()  # fail fast, with a clear message, when the server is not there
+        self.is_virtuoso = False
+        self.server_row_cap: int | None = None
+        self.publication()  # fail fast, with a clear message, when the server is not there
+        self.server_row_cap = self._probe_row_cap()
 
-    def _wrapper(self, request: QueryRequest) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(self.url, agent="kg (CNKG endpoint)")
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod("postdirectly")
-        wrapper.setQuery(request.sparql)
-        wrapper.setTimeout(int(max(1, self.settings.query_timeout)))
-        wrapper.setOnlyConneg(True)
-        # XML results are written here from the server's JSON: see formats.reserialize_json_results.
-        wrapper.addCustomHttpHeader("Accept", formats.JSON if request.media_type == formats.XML else request.media_type)
-        for graph in request.default_graphs:
-            wrapper.addDefaultGraph(graph)
-        for graph in request.named_graphs:
-            wrapper.addNamedGraph(graph)
-        return wrapper
+    # ------------------------------------------------------------------ queries
 
     def stream(self, request: QueryRequest) -> Iterator[bytes]:
+        """The whole answer, written by our serialisers in chunks; refusals come before the first."""
         info = inspect(request.sparql)
-        if info.has_dataset_clause and not (request.default_graphs or request.named_graphs):
+        refuse_extension_functions(info)
+        default_graphs, named_graphs = request.default_graphs, request.named_graphs
+        sparql = request.sparql
+        if self.is_virtuoso and (default_graphs or named_graphs) and info.has_dataset_clause:
+            # Protocol graphs replace the query's FROM (SPARQL 1.1 Protocol 2.1.4); Virtuoso adds
+            # them to it instead, so the FROM clauses are blanked out of the text it gets.
+            sparql = without_from_clauses(sparql, info)
+        if info.has_dataset_clause and not (default_graphs or named_graphs):
             # Some servers (Virtuoso; Oxigraph with a server-side union) let their union win over
             # FROM; naming the same graphs as protocol parameters gives FROM its standard meaning.
-            request = replace(request, default_graphs=info.from_graphs, named_graphs=info.from_named_graphs)
-        wrapper = self._wrapper(request)
-        with self._errors():
-            response = wrapper.query().response
+            default_graphs, named_graphs = info.from_graphs, info.from_named_graphs
+        publication = self.publication()
+        if publication.union_graph:
+            if default_graphs or named_graphs:
+                default_graphs, named_graphs = default_graphs or (NO_GRAPH,), named_graphs or (NO_GRAPH,)
+            else:
+                default_graphs, named_graphs = (publication.union_graph,), publication.graphs or (NO_GRAPH,)
+        wire_type = formats.NTRIPLES if info.is_graph else formats.JSON
+        answer = self._post(sparql, wire_type, default_graphs, named_graphs)
+        results, count = self._parse(answer.body, wire_type)
+        if info.form == "ASK" and isinstance(results, _Solutions):
+            # Virtuoso 7.2 answers ASK in JSON as a one-column SELECT (?__ASK_RETVAL 1, or no row).
+            results, count = any(row and row[0] is not None and row[0].value in ("1", "true") for row in results), 0
+        self._refuse_if_cut(answer, count)
+        if request.max_rows and count > request.max_rows:
+            raise too_many_rows(request.max_rows)
+        out = _Pieces()
         try:
-            cut_at = response.headers.get("X-SPARQL-MaxRows")
-            if cut_at:
-                raise QueryRefused(
-                    502,
-                    f"the SPARQL server at {self.url} cut this result at {cut_at} rows (its own result limit, "
-                    "e.g. Virtuoso's ResultSetMaxRows): raise that limit on the server, or page through the "
-                    "result with ORDER BY, LIMIT and OFFSET",
-                )
-            if request.media_type == formats.XML:
-                # Written here from the server's JSON (see formats.reserialize_json_results).
-                with self._errors():
-                    body = response.read()
-                try:
-                    yield formats.reserialize_json_results(body, formats.XML)
-                except formats.UnencodableResult as error:
-                    raise QueryRefused(406, str(error)) from None
-                return
-            while True:
-                with self._errors():
-                    chunk = response.read(CHUNK_BYTES)
-                if not chunk:
-                    return
-                yield chunk
-        finally:
-            response.close()
+            formats.write_results(results, request.media_type, out, 0, PREFIXES)
+        except formats.UnencodableResult as error:
+            raise QueryRefused(406, str(error)) from None
+        yield from out.chunks()
 
     def execute(self, request: QueryRequest) -> QueryResult:
         return execute_by_stream(self, request)
 
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        """The server's failures as refusals a person can act on."""
+    def _refuse_if_cut(self, answer: _Answer, count: int) -> None:
+        """A server that may have cut this answer at a row cap of its own: refused, not passed on."""
+        if "x-sparql-maxrows" in answer.headers:
+            cap = int(answer.headers["x-sparql-maxrows"])
+        elif self.server_row_cap is not None and count >= self.server_row_cap:
+            cap = self.server_row_cap
+        elif self.is_virtuoso and self.server_row_cap is None and count >= PROBE_ROWS:
+            raise QueryRefused(
+                413,
+                f"the answer has {count:,} rows, more than this server was checked to send whole "
+                f"({PROBE_ROWS - 1:,}); page through it with ORDER BY, LIMIT and OFFSET",
+            )
+        else:
+            return
+        raise QueryRefused(
+            413,
+            f"the SPARQL server at {self.url} stops every answer at {cap:,} rows (Virtuoso: ResultSetMaxRows "
+            f"in the [SPARQL] section of virtuoso.ini), so this answer of {count:,} rows may be incomplete and "
+            f"is refused; page through it with ORDER BY and LIMIT below {cap:,}, or raise the server's cap",
+        )
+
+    def _post(
+        self,
+        sparql: str,
+        accept: str,
+        default_graphs: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (),
+        server_time_limit: bool = True,
+    ) -> _Answer:
+        """One query as an HTML form POST; errors become a QueryRefused a person can act on."""
+        timeout = self.settings.query_timeout
+        if self.is_virtuoso:
+            # The same dataset as Virtuoso's own pragmas: given as protocol parameters, 112 graphs made
+            # its answer carry more than 100 headers, past what Python's HTTP client reads.
+            pragmas = [f"define input:default-graph-uri <{_checked_iri(g)}> " for g in default_graphs]
+            pragmas += [f"define input:named-graph-uri <{_checked_iri(g)}> " for g in named_graphs]
+            fields = [("query", "".join(pragmas) + sparql)]
+        else:
+            fields = [("query", sparql)]
+            fields += [("default-graph-uri", g) for g in default_graphs]
+            fields += [("named-graph-uri", g) for g in named_graphs]
+        socket_timeout = timeout
+        if self.is_virtuoso and server_time_limit:
+            # Virtuoso stops the query itself at our limit (and flags what it sends then as partial),
+            # rather than working on after we have hung up; its answer gets a little time to arrive.
+            fields.append(("timeout", str(max(1000, int(timeout * 1000)))))
+            socket_timeout = timeout + 5
+        request = urllib.request.Request(
+            self.url,
+            data=urllib.parse.urlencode(fields).encode(),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "kg"},
+        )
         try:
-            yield
-        except QueryBadFormed as error:
-            raise QueryRefused(400, f"SPARQL syntax error (reported by the store): {_detail(error)}") from None
-        except EndPointNotFound:
-            raise QueryRefused(503, f"the SPARQL server at {self.url} has no endpoint there; check --store") from None
-        except (EndPointInternalError, SPARQLWrapperException) as error:
-            raise QueryRefused(502, f"the SPARQL server at {self.url} failed: {_detail(error)}") from None
+            with urllib.request.urlopen(request, timeout=max(1.0, socket_timeout)) as response:
+                headers = {name.lower(): value for name, value in response.headers.items()}
+                body = response.read(MAX_RESPONSE_BYTES + 1)
+        except urllib.error.HTTPError as error:
+            self._note_server(error.headers.get("Server", ""))
+            raise self._refusal(error.code, error.read(2000).decode("utf-8", "replace")) from None
         except TimeoutError:
-            raise QueryRefused(
-                504, f"the query was stopped after the {self.settings.query_timeout:g} s time limit"
-            ) from None
+            raise QueryRefused(504, f"the query was stopped after the {timeout:g} s time limit") from None
         except (urllib.error.URLError, ConnectionError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError):
+                raise QueryRefused(504, f"the query was stopped after the {timeout:g} s time limit") from None
             raise QueryRefused(
-                503,
-                f"the SPARQL server at {self.url} is not reachable ({getattr(error, 'reason', error)}); "
-                "service resumes when it is back",
+                503, f"the SPARQL server at {self.url} is not reachable ({reason}); service resumes when it is back"
+            ) from None
+        self._note_server(headers.get("server", ""))
+        if headers.get("x-sql-state") == "S1TAT":
+            raise QueryRefused(
+                504,
+                f"the query was stopped after the {timeout:g} s time limit (the SPARQL server sent the partial "
+                "answer it had then, which is refused); add a LIMIT, narrow the patterns, or avoid cross products",
+            )
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise QueryRefused(413, "the result is too large; add a LIMIT")
+        return _Answer(body, headers)
+
+    def _note_server(self, server: str) -> None:
+        if server.lower().startswith("virtuoso/"):
+            self.is_virtuoso = True
+
+    def _refusal(self, status: int, detail: str) -> QueryRefused:
+        text = _detail(detail)
+        if status == 404:
+            return QueryRefused(503, f"the SPARQL server at {self.url} has no endpoint there; check --store")
+        # Virtuoso: MaxQueryExecutionTime (SR171), or its time limit hit while it wrote a long answer
+        # (then it sends the rows it had, and the error after them).
+        if any(marker in detail for marker in ("SR171", "S1T00", "timed out", "result timeout", "S1TAT")):
+            return QueryRefused(504, f"the query was stopped after the {self.settings.query_timeout:g} s time limit")
+        if "estimated execution time" in text:  # Virtuoso: MaxQueryCostEstimationTime, refused before it starts
+            return QueryRefused(
+                504,
+                "the SPARQL server refused the query: its estimated run time is over the time limit; "
+                f"add a LIMIT, narrow the patterns, or avoid cross products ({text})",
+            )
+        if "SR353" in detail:  # Virtuoso: MaxSortedTopRows
+            return QueryRefused(
+                413,
+                "the SPARQL server sorts at most a fixed number of rows for ORDER BY with LIMIT/OFFSET (Virtuoso: "
+                f"MaxSortedTopRows in [Parameters]); page with a smaller OFFSET + LIMIT ({text})",
+            )
+        if status == 400 or "SP030" in text or "SP031" in text or "syntax error" in text.lower():
+            return QueryRefused(400, f"SPARQL syntax error (reported by the store): {text}")
+        return QueryRefused(502, f"the SPARQL server at {self.url} failed with {status}: {text}")
+
+    def _parse(self, body: bytes, wire_type: str) -> tuple[Any, int]:
+        """The server's answer as pyoxigraph results, and its number of rows (or triples)."""
+        try:
+            if wire_type == formats.JSON:
+                data = json.loads(body)
+                if "boolean" in data:
+                    return bool(data["boolean"]), 0
+                variables = data["head"]["vars"]
+                rows = [[_term(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
+                return _Solutions(variables, rows), len(rows)
+            triples = [q.triple for q in pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES)]
+            return triples, len(triples)
+        except (SyntaxError, ValueError, KeyError, TypeError) as error:
+            raise QueryRefused(
+                502, f"the SPARQL server at {self.url} sent an answer that does not parse: {error}"
             ) from None
 
-    def version(self) -> str:
+    def _probe_row_cap(self) -> int | None:
+        """Virtuoso's own row cap (ResultSetMaxRows), when it is below PROBE_ROWS; other servers
+        have none (Oxigraph) or say so in a header. One narrow column keeps the probe small."""
+        if not self.is_virtuoso:
+            return None
+        wanted = PROBE_ROWS
+        digits = max(1, math.ceil(math.log10(wanted + 1)))
+        values = " ".join(str(d) for d in range(10))
+        patterns = " ".join(f"VALUES ?d{i} {{ {values} }}" for i in range(digits))
+        probe = f"SELECT ?d0 WHERE {{ {patterns} }} LIMIT {wanted}"
+        answer = self._post(probe, formats.JSON, server_time_limit=False)
+        _, count = self._parse(answer.body, formats.JSON)
+        if "x-sparql-maxrows" in answer.headers:
+            return int(answer.headers["x-sparql-maxrows"])
+        return count if count < wanted else None
+
+    # ------------------------------------------------------------------ what is published
+
+    def publication(self) -> Publication:
         now = time.monotonic()
         with self._lock:
-            if self._version and now - self._version[0] < VERSION_TTL_SECONDS:
-                return self._version[1]
-        query = f"SELECT ?v WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_NODE}> <{KG.buildVersion}> ?v }} }}"
-        result = self.execute(QueryRequest(query, formats.JSON))
-        bindings = json.loads(result.body)["results"]["bindings"]
-        version = bindings[0]["v"]["value"] if bindings else "unpublished"
+            if self._publication and now - self._publication[0] < VERSION_TTL_SECONDS:
+                return self._publication[1]
+        query = (
+            f"SELECT ?p ?o WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_NODE}> ?p ?o "
+            f"FILTER (?p IN (<{KG.buildVersion}>, <{KG.unionGraph}>, <{KG.publishedGraph}>)) }} }}"
+        )
+        answer = self._post(query, formats.JSON)
+        rows = json.loads(answer.body)["results"]["bindings"]
+        values: dict[str, list[str]] = {}
+        for row in rows:
+            values.setdefault(row["p"]["value"], []).append(row["o"]["value"])
+        versions = values.get(str(KG.buildVersion), [])
+        unions = values.get(str(KG.unionGraph), [])
+        publication = Publication(
+            versions[0] if versions else "unpublished",
+            tuple(sorted(values.get(str(KG.publishedGraph), []))),
+            unions[0] if unions else None,
+        )
         with self._lock:
-            self._version = (now, version)
-        return version
+            self._publication = (now, publication)
+        return publication
+
+    def version(self) -> str:
+        return self.publication().version
+
+    def _select(self, query: str) -> list[dict[str, Any]]:
+        return json.loads(self.execute(QueryRequest(query, formats.JSON)).body)["results"]["bindings"]
 
     def describe(self) -> dict[str, object]:
         version = self.version()
         if self._description and self._description[0] == version:
             return self._description[1]
-        graphs = json.loads(
-            self.execute(QueryRequest("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", formats.JSON)).body
-        )["results"]["bindings"]
-        count = json.loads(
-            self.execute(
-                QueryRequest(
-                    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{BUILD_GRAPH}>) }}",
-                    formats.JSON,
-                )
-            ).body
-        )["results"]["bindings"]
-        union = json.loads(  # the default graph that kg publish writes: the union, as a set
-            self.execute(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", formats.JSON)).body
-        )["results"]["bindings"]
-        names = sorted(g["g"]["value"] for g in graphs)
+        names = sorted(g["g"]["value"] for g in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        count = self._select(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{BUILD_GRAPH}>) }}"
+        )
+        union = self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the published union, a set
         reports: list[dict[str, Any]] = []
         for name in names:
             if "/graph/report/" in name:
-                size = json.loads(
-                    self.execute(
-                        QueryRequest(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}", formats.JSON)
-                    ).body
-                )["results"]["bindings"]
+                size = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
                 reports.append({"id": name.rsplit("/", 1)[-1], "graph": name, "triples": int(size[0]["n"]["value"])})
         description: dict[str, object] = {
             "engine": f"remote SPARQL server {self.url}",
@@ -188,6 +335,110 @@ class RemoteStore:
         return None
 
 
-def _detail(error: Exception) -> str:
-    text = str(error)
-    return text.split("Response:", 1)[-1].strip()[:500] or type(error).__name__
+class _Pieces:
+    """A writer that keeps what is written, to be passed on in chunks of about CHUNK_BYTES."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    def chunks(self) -> Iterator[bytes]:
+        whole = b"".join(self._parts)
+        self._parts = []
+        for start in range(0, max(1, len(whole)), CHUNK_BYTES):
+            yield whole[start : start + CHUNK_BYTES]
+
+
+class _Solutions(list):  # type: ignore[type-arg]
+    """Parsed solutions that can be read twice (counted, then serialised), shaped like pyoxigraph's."""
+
+    def __init__(self, variables: list[str], rows: list[list[object]]):
+        super().__init__(rows)
+        self.variables = [pyoxigraph.Variable(v) for v in variables]
+        self.rows = rows
+
+
+def _term(binding: dict[str, str] | None) -> object:
+    """A SPARQL JSON term as a pyoxigraph term (Virtuoso's "typed-literal" and "nodeID://…" too)."""
+    if binding is None:
+        return None
+    kind, value = binding["type"], binding["value"]
+    if kind == "uri":
+        return pyoxigraph.NamedNode(value)
+    if kind == "bnode":
+        # Blank node labels are local to one answer; Virtuoso's ("nodeID://b10006") are not valid ids.
+        return pyoxigraph.BlankNode("b" + hashlib.sha256(value.encode()).hexdigest()[:24])
+    if "xml:lang" in binding:
+        return pyoxigraph.Literal(value, language=binding["xml:lang"])
+    if "datatype" in binding:
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(binding["datatype"]))
+    return pyoxigraph.Literal(value)
+
+
+def _checked_iri(iri: str) -> str:
+    """An IRI that can stand between < and > (RFC 3987 excludes these characters from IRIs)."""
+    if not iri or any(c in '<>"{}|^`\\' or ord(c) <= 0x20 for c in iri):
+        raise QueryRefused(400, f"not a valid graph IRI: {iri[:200]!r}")
+    return iri
+
+
+# A FROM clause as the lexer sees it; the parser found the clauses, and the text surgery below
+# must find exactly as many, or the query is refused rather than sent with a dataset half changed.
+_LEXEMES = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*",
+    re.DOTALL,
+)
+_FROM_CLAUSE = re.compile(
+    r"(?<![\w:?$@\-.])FROM\s+(?:NAMED\s+)?(?:<[^<>\"{}|^`\\\x00-\x20]*>|[A-Za-z_][\w.\-]*:[\w.\-]*|:[\w.\-]*)",
+    re.IGNORECASE,
+)
+
+
+def without_from_clauses(query: str, info: QueryInfo) -> str:
+    """The query with its ``FROM`` and ``FROM NAMED`` clauses blanked out. Strings and comments are
+    masked first, so that a FROM inside them stays; the parser's count of clauses checks the result."""
+    masked = _LEXEMES.sub(lambda m: m.group() if m.group().startswith("<") else " " * len(m.group()), query)
+    spans = [c.span() for c in _FROM_CLAUSE.finditer(masked)]
+    if len(spans) != len(info.from_graphs) + len(info.from_named_graphs):
+        raise QueryRefused(
+            400,
+            "this query's FROM clauses cannot be replaced by the request's dataset parameters on this store; "
+            "send either FROM clauses or default-graph-uri / named-graph-uri, not both",
+        )
+    for start, end in reversed(spans):
+        query = query[:start] + " " * (end - start) + query[end:]
+    return query
+
+
+def _detail(text: str) -> str:
+    """The server's message without its HTML page around it (Virtuoso wraps errors in <xmp>)."""
+    if "<xmp>" in text:
+        text = text.split("<xmp>", 1)[1].split("</xmp>", 1)[0]
+    text = text.split("SPARQL query:", 1)[0]
+    return " ".join(text.split())[:500] or "no detail"
+
+
+def refuse_extension_functions(info: QueryInfo) -> None:
+    """Refuse a query that calls a function outside SPARQL 1.1 (the guard's parse lists them).
+
+    Engines give such IRIs meanings of their own: Virtuoso runs ``<bif:…>`` and ``<sql:…>`` names
+    as its built-in procedures, among them ``bif:http_get``, which fetches any URL from the server."""
+    for iri in info.functions:
+        if iri not in STANDARD_FUNCTIONS:
+            raise QueryRefused(
+                400,
+                f"the function <{iri}> is not part of SPARQL 1.1 and is not forwarded to the external store "
+                "(engines give such names powers of their own, such as fetching URLs); use the SPARQL 1.1 "
+                "functions and XSD casts",
+            )

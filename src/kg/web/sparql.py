@@ -141,7 +141,7 @@ def _service_base() -> str:
 def _with_base(query: str, info: QueryInfo) -> tuple[str, QueryInfo]:
     """Relative IRIs resolve against the endpoint: a BASE declaration before the query's own prologue
     (a BASE in the query still wins). The guard then checks the text the store will run."""
-    if not info.has_relative_iris:
+    if not info.needs_service_base:
         return query, info
     based = f"BASE <{_service_base()}> {query}"  # same line: the store's error positions stay right
     return based, inspect(based)
