@@ -31,7 +31,7 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "programs": (
         {"id", "label", "kind", "quote"},
-        {"alt", "lead", "parent", "established_by", "region", "occurrence", "note"},
+        {"alt", "lead", "parent", "established_by", "region", "status", "period", "occurrence", "note"},
     ),
     "regions": ({"id", "quote"}, {"occurrence", "note"}),
     "indicators": ({"id", "label", "quote"}, {"alt", "occurrence", "note"}),
@@ -48,7 +48,44 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
             "note",
         },
     ),
+    "commitments": (
+        {"id", "relation", "quote"},
+        {
+            "indicator",
+            "program",
+            "target",
+            "baseline",
+            "type",
+            "period",
+            "region",
+            "agency",
+            "stated_by",
+            "compared_with",
+            "compared_with_region",
+            "compared_with_indicator",
+            "occurrence",
+            "note",
+        },
+    ),
+    "qualitative_facts": (
+        {"id", "relation", "period", "region", "quote"},
+        {
+            "indicator",
+            "program",
+            "type",
+            "agency",
+            "stated_by",
+            "compared_with",
+            "compared_with_region",
+            "compared_with_indicator",
+            "occurrence",
+            "note",
+        },
+    ),
 }
+# An entry merged into another id (replaced_by) keeps only these fields; see docs/curation.md.
+REPLACED_FIELDS = ({"id", "replaced_by"}, {"note"})
+MERGEABLE = {"agencies", "officials", "documents", "programs", "indicators"}
 POST_FIELDS = ({"id", "label", "role", "agency", "quote"}, {"occurrence", "note"})
 REPORT_FIELDS = (
     {"id", "title", "issued", "publisher", "text", "quote"},
@@ -111,6 +148,8 @@ class CuratedReport:
     report: Item
     items: dict[str, list[Item]]
     not_facts: list[Item]
+    # Ids merged into others: entries with only id, replaced_by and note (sections in MERGEABLE).
+    replaced: list[Item] = field(default_factory=list)
 
     def all_items(self) -> list[Item]:
         return [item for section in SECTIONS for item in self.items.get(section, [])]
@@ -219,6 +258,7 @@ def load(path: Path) -> CuratedReport:
         _check_label(report, "title", errors)
 
     items: dict[str, list[Item]] = {}
+    replaced: list[Item] = []
     seen: dict[str, Item] = {}
     for section, (required, optional) in SECTIONS.items():
         if document.get(section) is None:
@@ -244,6 +284,11 @@ def load(path: Path) -> CuratedReport:
                 )
                 continue
             item = _item(section, node, path)
+            if section in MERGEABLE and "replaced_by" in item.data:
+                _check_fields(item, *REPLACED_FIELDS, errors)
+                _check_id(item, seen, errors)
+                replaced.append(item)
+                continue
             _check_fields(item, required, optional, errors)
             _check_id(item, seen, errors)
             if "label" in required:
@@ -263,7 +308,7 @@ def load(path: Path) -> CuratedReport:
         _check_fields(item, *NOT_FACTS_FIELDS, errors)
     if errors:
         raise CurationFailed(errors)
-    return CuratedReport(path, report, items, not_facts)
+    return CuratedReport(path, report, items, not_facts, replaced)
 
 
 def _check_id(item: Item, seen: dict[str, Item], errors: list[CurationError]) -> None:
