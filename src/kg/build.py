@@ -31,7 +31,9 @@ from kg.compile import (
     shared_graphs,
 )
 from kg.curated import CurationError, CurationFailed
-from kg.namespaces import bind_prefixes
+from kg.identity import EntityRecord, entity_records, likely_duplicates
+from kg.namespaces import OUTCOMES_GRAPH, bind_prefixes
+from kg.outcomes import Linked, Summary, link, load_outcome_shapes, summarise
 from kg.publish import DATASET, Build, finish, load_store, new_version, sha256
 from kg.validate import ValidationResult, Violation, load_shapes, report_violations, validate_compiled
 
@@ -53,7 +55,32 @@ def compile_and_validate(
     compiled = compile_data(data_dir, ontology_dir, progress)
     if progress:
         progress(f"validating {len(compiled.reports)} report graph(s) with SHACL")
-    return compiled, validate_compiled(compiled, ontology_dir)
+    result = validate_compiled(compiled, ontology_dir)
+    summaries, entities = [], []
+    for info in compiled.reports:
+        graph = compiled.dataset.graph(info.graph)
+        summary = summarise(graph)
+        if summary is not None:
+            summaries.append(summary)
+        entities.extend(entity_records(graph, compiled.locations))
+    linked = link_outcomes(summaries, compiled.ontology, compiled.vocabulary_graphs(), ontology_dir, progress)
+    add_graph(compiled.dataset, linked.graph)
+    result.violations.extend(linked.violations)
+    result.conforms = not result.violations
+    result.warnings = likely_duplicates(entities) + linked.warnings
+    return compiled, result
+
+
+def link_outcomes(
+    summaries: list[Summary], ontology: Graph, vocabularies: list[Graph], ontology_dir: Path, progress: Progress | None
+) -> Linked:
+    """The cross-report stage: every commitment against later reports, validated (kg.outcomes)."""
+    if progress:
+        progress(f"linking {sum(len(s.commitments) for s in summaries)} commitment(s) to later reports")
+    context = Graph()
+    for graph in (ontology, *vocabularies):
+        context += graph
+    return link(summaries, context, load_outcome_shapes(ontology_dir))
 
 
 @dataclass
@@ -61,6 +88,9 @@ class BatchResult:
     reports: list[ReportInfo] = field(default_factory=list)
     errors: list[CurationError] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    # What the cross-report stages need of each report (kg.outcomes, kg.identity).
+    summaries: list[Summary] = field(default_factory=list)
+    entities: list[EntityRecord] = field(default_factory=list)
 
 
 class _Shared:
@@ -120,6 +150,10 @@ def compile_validate_batch(report_dirs: list[Path], part: Path, validated: Path)
             if not violations:
                 marker.touch()
         result.reports.append(compiled.info)
+        summary = summarise(compiled.graph)
+        if summary is not None:
+            result.summaries.append(summary)
+        result.entities.extend(entity_records(compiled.graph, compiled.locations))
         add_graph(batch, compiled.graph)
     if not result.errors and not result.violations:
         batch.serialize(destination=part, format="nquads", encoding="utf-8")
@@ -167,6 +201,8 @@ def _merge(total: BatchResult, part: BatchResult) -> None:
     total.reports.extend(part.reports)
     total.errors.extend(part.errors)
     total.violations.extend(part.violations)
+    total.summaries.extend(part.summaries)
+    total.entities.extend(part.entities)
 
 
 def build(
@@ -186,11 +222,18 @@ def build(
             raise CurationFailed(errors)
         if result.violations:
             raise ValidationFailed(ValidationResult(False, result.violations))
+        ontology, vocabularies = shared_graphs(data_dir, ontology_dir)
+        linked = link_outcomes(result.summaries, ontology, list(vocabularies.values()), ontology_dir, progress)
+        if linked.violations:
+            raise ValidationFailed(ValidationResult(False, linked.violations))
+        outcomes = Dataset()
+        add_graph(outcomes, linked.graph)
+        outcomes.serialize(destination=parts / "outcomes.nq", format="nquads", encoding="utf-8")
+        warnings = likely_duplicates(result.entities) + linked.warnings
         dataset_path = version / DATASET
         if progress:
             progress(f"writing the dataset of {len(result.reports)} report(s)")
         shared = Dataset()
-        ontology, vocabularies = shared_graphs(data_dir, ontology_dir)
         for graph in (ontology, *vocabularies.values()):
             add_graph(shared, graph)
         shared.serialize(destination=dataset_path, format="nquads", encoding="utf-8")
@@ -210,8 +253,11 @@ def build(
                 for r in sorted(result.reports, key=lambda r: r.id)
             ],
             "graphs": sorted(
-                [str(g.identifier) for g in shared.graphs() if len(g)] + [str(r.graph) for r in result.reports]
+                [str(g.identifier) for g in shared.graphs() if len(g)]
+                + [str(r.graph) for r in result.reports]
+                + [str(OUTCOMES_GRAPH)]
             ),
+            "warnings": warnings,
             "files": {DATASET: sha256(dataset_path)},
         }
         return finish(out, version, manifest)

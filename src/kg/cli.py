@@ -48,6 +48,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         print(f"build refused: {problem}", file=sys.stderr)
         return 1
     manifest = result.manifest
+    for warning in manifest.get("warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
     ids = [r["id"] for r in manifest["reports"]]
     shown = ", ".join(ids[:5]) + (f", … ({len(ids) - 5} more)" if len(ids) > 5 else "")
     print(
