@@ -3,7 +3,9 @@ downloads, and the front-end packages installed from npm (served locally: no CDN
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, render_template, send_from_directory
 
@@ -12,6 +14,8 @@ from kg.export import FORMATS, export
 from kg.store.base import QueryRefused
 from kg.web import get_settings, get_store
 from kg.web.api import cache as views
+from kg.web.api import commitment_rows
+from kg.web.scorecard import facets
 
 blueprint = Blueprint("pages", __name__)
 
@@ -54,6 +58,30 @@ def charts() -> str:
 @blueprint.get("/orgchart")
 def orgchart() -> str:
     return render_template("explorer.html", view="orgchart")
+
+
+@blueprint.app_template_filter("local_path")
+def local_path(iri: str) -> str:
+    """Our IRI as a path of this server (``https://w3id.org/cnkg/id/x`` -> ``/id/x``)."""
+    base = get_settings().base_iri
+    return "/" + iri[len(base) :] if iri.startswith(base) else f"/resource?iri={quote(iri, safe='')}"
+
+
+@blueprint.get("/commitments")
+def commitments_page() -> str:
+    """The scorecard: commitments by report, agency and status, each opening both sentences in the reader."""
+    every, chosen, wanted = commitment_rows()
+    matrix = Counter((row["report"], row["status"]) for row in every)
+    return render_template(
+        "commitments.html",
+        rows=chosen,
+        total=len(every),
+        facets=facets(every),
+        filters=wanted,
+        matrix=matrix,
+        query_string=urlencode({k: v for k, v in wanted.items() if v}),
+        view="commitments",
+    )
 
 
 @blueprint.get("/query")
