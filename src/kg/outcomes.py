@@ -583,13 +583,11 @@ def outcomes_graph(assessments: Iterable[Assessment], names: Names | None = None
         graph.add((node, KG.assesses, commitment))
         graph.add((node, KG.outcomeStatus, STATUS[a.status]))
         graph.add((node, KG.commitmentQuote, URIRef(a.commitment.quote)))
-        graph.add((node, PROV.wasDerivedFrom, commitment))
         graph.add((node, SKOS.note, Literal(a.explanation_en, lang="en")))
         graph.add((node, SKOS.note, Literal(a.explanation_zh, lang="zh")))
         if a.outcome is not None:
             graph.add((node, KG.outcomeFact, URIRef(a.outcome.iri)))
             graph.add((node, KG.outcomeQuote, URIRef(a.outcome.quote)))
-            graph.add((node, PROV.wasDerivedFrom, URIRef(a.outcome.iri)))
         if a.baseline is not None:
             graph.add((node, KG.baseline, URIRef(a.baseline.iri)))
     return graph
