@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -47,8 +48,22 @@ from kg.source import SourceText  # noqa: E402
 DATA = ROOT / "data"
 FIXTURES = ROOT / "tests" / "fixtures" / "drafts"
 CATEGORIES = ("facts", "agencies", "officials", "documents", "programs", "regions")
-TARGETS = {"facts": 0.95, "agencies": 0.90, "officials": 0.90, "documents": 0.90}
+# Recall targets (issue 17), on texts not used to write the rules; a fact counts only when its
+# value, unit, period and value type are all those of the curated fact (EXACT).
+TARGETS = {"facts": 0.90, "agencies": 0.90, "officials": 0.90, "documents": 0.90, "programs": 0.70}
+PRECISION_TARGET = 0.90
 FACT_ATTRIBUTES = ("type", "period", "unit", "qualifier", "region")
+EXACT = ("type", "period", "unit")  # with the value, which every match has
+# Fixtures written and curated by hand before `kg draft` was ever run on them (issue 17); the
+# others (the Shanxi report and the first three fixtures) were used to write the rules.
+HELD_OUT = (
+    "henan-government-2023-02-20",
+    "hubei-rural-revitalization-2023-07-25",
+    "sichuan-agriculture-2023-01-31",
+    "yichang-citrus-2024-03-12",
+    "yunnan-rural-revitalization-2023-02-16",
+    "zhashui-county-2024-01-18",
+)
 
 
 @dataclass
@@ -56,6 +71,8 @@ class Entry:
     id: str
     span: tuple[int, int] | None
     names: set[str] = field(default_factory=set)
+    english: str = ""
+    suggested: str = ""  # the origin of a suggested English label (drafts only)
     value: Decimal | None = None
     text: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
@@ -70,9 +87,16 @@ class Score:
     missed: list[str]
     wrong: list[str]
     agreement: dict[str, tuple[int, int]] = field(default_factory=dict)  # facts: attribute -> (same, found)
+    exact: int = 0  # facts: found with value, unit, period and type all right (others: = found)
+    inexact: list[str] = field(default_factory=list)
 
     @property
     def recall(self) -> float:
+        """Facts: exact recall (value, unit, period, type right); other categories: found / curated."""
+        return self.exact / self.curated if self.curated else 1.0
+
+    @property
+    def found_recall(self) -> float:
         return self.found / self.curated if self.curated else 1.0
 
     @property
@@ -98,9 +122,12 @@ def entries(document: dict[str, Any], source: SourceText, vocabularies: Vocabula
     for section in ("agencies", "officials", "documents", "programs"):
         for node in document.get(section) or []:
             span = locate(source, node.get("quote"), node.get("occurrence"))
+            label = node.get("label") or {}
+            marker = node.get("suggested") or {}
             found[section].append(
-                Entry(str(node["id"]), span, set(entity_labels(dict(node))), text=str(node.get("quote")))
-            )
+                Entry(str(node["id"]), span, set(entity_labels(dict(node))), text=str(node.get("quote")),
+                      english=str(label.get("en", "")), suggested=str(marker.get("en", "")))
+            )  # fmt: skip
     for node in document.get("regions") or []:
         found["regions"].append(Entry(str(node["id"]), None, {str(node["id"])}))
     for node in document.get("facts") or []:
@@ -146,12 +173,22 @@ def score(category: str, truth: list[Entry], drafted: list[Entry], source: Sourc
         return f"{entry.id}: …{context}…"
 
     agreement = {}
+    exact, inexact = len(found), []
     if category == "facts":
         pairs = [(t, next(d for d in drafted if matches(category, t, d))) for t in found]
         agreement = {
             a: (sum(t.attributes[a] == d.attributes[a] for t, d in pairs), len(pairs)) for a in FACT_ATTRIBUTES
         }
+        wrong_pairs = [(t, d) for t, d in pairs if any(t.attributes[a] != d.attributes[a] for a in EXACT)]
+        exact = len(pairs) - len(wrong_pairs)
+        inexact = [
+            show(t) + " " + ", ".join(f"{a} {d.attributes[a]} (curated {t.attributes[a]})" for a in EXACT if differ(a))
+            for t, d in wrong_pairs
+            for differ in [lambda a, t=t, d=d: t.attributes[a] != d.attributes[a]]
+        ]
     return Score(
+        exact=exact,
+        inexact=inexact,
         agreement=agreement,
         curated=len(truth),
         found=len(found),
@@ -160,6 +197,32 @@ def score(category: str, truth: list[Entry], drafted: list[Entry], source: Sourc
         missed=[show(t) for t in truth if t not in found],
         wrong=[show(d) for d in drafted if d not in correct],
     )
+
+
+def same_english(a: str, b: str) -> bool:
+    """Equal but for case, quotation marks, spaces and punctuation: a translator keeps it as is."""
+    def simple(text: str) -> str:
+        return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+    return simple(a) == simple(b)
+
+
+def suggestions_kept(truth: dict[str, list[Entry]], drafted: dict[str, list[Entry]]) -> dict[str, tuple[int, int]]:
+    """By origin: (suggested labels equal to the hand-curated English label, suggested labels of
+    drafted entries that match a curated entry)."""
+    kept: dict[str, list[int]] = {}
+    for section in ("agencies", "officials", "documents", "programs"):
+        for draft in drafted[section]:
+            if not draft.suggested:
+                continue
+            curated = next((t for t in truth[section] if matches(section, t, draft)), None)
+            if curated is None:
+                continue
+            origin = "curated" if draft.suggested.startswith("curated") else draft.suggested
+            counts = kept.setdefault(origin, [0, 0])
+            counts[0] += same_english(draft.english, curated.english)
+            counts[1] += 1
+    return {origin: (a, b) for origin, (a, b) in sorted(kept.items())}
 
 
 def evaluate(curated_path: Path, data_dir: Path) -> tuple[dict[str, Score], float]:
@@ -174,7 +237,11 @@ def evaluate(curated_path: Path, data_dir: Path) -> tuple[dict[str, Score], floa
     yaml = YAML(typ="rt")
     truth = entries(yaml.load(curated_path.read_text(encoding="utf-8")), source, vocabularies)
     drafted = entries(yaml.load(text), source, vocabularies)
+    SUGGESTIONS[curated_path.parent.name, str(data_dir)] = suggestions_kept(truth, drafted)
     return {c: score(c, truth[c], drafted[c], source) for c in CATEGORIES}, elapsed
+
+
+SUGGESTIONS: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
 
 
 def vocabularies_only(tmp: Path) -> Path:
@@ -203,6 +270,31 @@ def machine() -> str:
     return f"`{uname}`; CPU: {cpu} ({os.cpu_count()} logical CPUs)"
 
 
+def pooled(scores: list[dict[str, Score]]) -> dict[str, Score]:
+    """The scores of several reports added up (micro-average)."""
+    total = {}
+    for category in CATEGORIES:
+        parts = [s[category] for s in scores]
+        total[category] = Score(
+            curated=sum(p.curated for p in parts),
+            found=sum(p.found for p in parts),
+            drafted=sum(p.drafted for p in parts),
+            correct=sum(p.correct for p in parts),
+            exact=sum(p.exact for p in parts),
+            missed=[m for p in parts for m in p.missed],
+            wrong=[w for p in parts for w in p.wrong],
+            inexact=[i for p in parts for i in p.inexact],
+        )
+    return total
+
+
+def cell(category: str, s: Score) -> str:
+    precision = f"P {s.correct}/{s.drafted} = {s.precision:.0%}"
+    if category == "facts":
+        return f"{s.exact}/{s.curated} = {s.recall:.0%}<br>(number {s.found})<br>{precision}"
+    return f"{s.found}/{s.curated} = {s.recall:.0%}<br>{precision}"
+
+
 def table(results: dict[str, dict[str, Score]]) -> list[str]:
     lines = [
         "| report | run | " + " | ".join(CATEGORIES) + " |",
@@ -210,34 +302,43 @@ def table(results: dict[str, dict[str, Score]]) -> list[str]:
     ]
     for name, scores in results.items():
         report, run = name.split(" | ")
-        cells = []
-        for category in CATEGORIES:
-            s = scores[category]
-            cells.append(f"{s.found}/{s.curated} = {s.recall:.0%}<br>P {s.correct}/{s.drafted} = {s.precision:.0%}")
-        lines.append(f"| {report} | {run} | " + " | ".join(cells) + " |")
+        lines.append(f"| {report} | {run} | " + " | ".join(cell(c, scores[c]) for c in CATEGORIES) + " |")
     return lines
+
+
+def below_target(scores: dict[str, Score]) -> list[str]:
+    problems = [
+        f"{category} recall {scores[category].recall:.1%} < {target:.0%}"
+        for category, target in TARGETS.items()
+        if scores[category].recall < target
+    ]
+    problems += [
+        f"{category} precision {scores[category].precision:.1%} < {PRECISION_TARGET:.0%}"
+        for category in ("facts", "agencies", "officials", "documents")
+        if scores[category].precision < PRECISION_TARGET
+    ]
+    return problems
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="write the markdown section to this file")
     parser.add_argument("--misses", action="store_true", help="list what was missed and what was wrong")
+    parser.add_argument("--only", nargs="*", help="only these reports (folder names)")
     args = parser.parse_args()
     results: dict[str, dict[str, Score]] = {}
     timings: list[float] = []
-    failed = []
     with tempfile.TemporaryDirectory() as tmp:
         alone = vocabularies_only(Path(tmp))
         for path in reports():
             report = path.parent.name
+            if args.only and report not in args.only:
+                continue
             for run, data_dir in (("alone", alone), ("with data/", DATA)):
                 scores, elapsed = evaluate(path, data_dir)
                 timings.append(elapsed)
                 results[f"{report} | {run}"] = scores
-                for category, target in TARGETS.items():
-                    if run == "alone" and scores[category].recall < target:
-                        failed.append(f"{report}: {category} recall {scores[category].recall:.1%} < {target:.0%}")
-                if args.misses:
+                if args.misses and run == "alone":
                     print(f"== {report} ({run})")
                     for category in CATEGORIES:
                         s = scores[category]
@@ -246,56 +347,75 @@ def main() -> int:
                             print(f"    missed: {miss}")
                         for wrong in s.wrong:
                             print(f"    extra:  {wrong}")
+                        for inexact in s.inexact:
+                            print(f"    inexact: {inexact}")
+    alone_runs = {k.split(" | ")[0]: v for k, v in results.items() if k.endswith("| alone")}
+    groups = {
+        "held out (not used to write rules)": [v for k, v in alone_runs.items() if k in HELD_OUT],
+        "development (rules written on them)": [v for k, v in alone_runs.items() if k not in HELD_OUT],
+    }
+    totals = {f"**{name}** | alone, pooled": pooled(v) for name, v in groups.items() if v}
+    failed = [f"{name}: {p}" for name, v in totals.items() for p in below_target(v) if "held out" in name]
     lines = [
         "## kg draft recall",
         "",
         f"Measured {dt.date.today().isoformat()} with `.venv/bin/python bench/draft_recall.py` on {machine()}.",
         "",
-        "What `kg draft` finds on its own in a report's text, against the hand-curated file. A curated",
-        "fact counts as found when a drafted fact's amount overlaps its amount in the text and the",
-        "normalised values are equal; agencies, officials, documents and programs when the quotes",
-        "overlap or a Chinese label or alias is the same; regions by id. Recall = curated entries",
-        "found / curated entries; P (precision) = drafted entries matching a curated one / drafted",
-        "entries. *alone*: drafted with the vocabularies only (nothing to learn from, the targets",
-        "apply here: facts ≥ 95 %, agencies, officials and documents ≥ 90 %); *with data/*: drafted",
-        "against data/reports as `kg draft` does by default, so known entities keep their ids.",
+        "What `kg draft` finds on its own in a report's text, against the hand-curated file. Facts: a",
+        "curated fact is *found* when a drafted fact's amount overlaps its amount in the text with the",
+        "same normalised value, and counts for recall only when the drafted unit, period and value type",
+        "are also the curated ones (number found, attributes aside, in brackets). Agencies, officials,",
+        "documents and programs: found when the quotes overlap or a Chinese label or alias is the same;",
+        "regions by id. P (precision) = drafted entries matching a curated one / drafted entries.",
+        "*alone*: drafted with the vocabularies only (nothing to learn from; the targets apply here);",
+        "*with data/*: drafted against data/reports as `kg draft` does by default.",
         "",
-        "Reports: `shanxi-2022-04-02` is the real report, curated by hand in data/ (the drafting rules",
-        "were developed on it). The three fixtures in tests/fixtures/drafts/ are invented texts in the",
-        "genre, curated by hand from their drafts: `shanxi-agriculture-2023-03-15` (department news",
-        "release) and `pingyao-county-2023-01-16` (county work report, full-width punctuation) were",
-        "written before the rules were tuned; `jinzhong-rural-revitalization-2024-07-20` (city news",
-        "item) was written after, as a held-out check: its first measurement, before any rule changed",
-        "for it, found 33/34 facts (precision 33/40) and all agencies, officials and documents.",
+        "Targets on the held-out texts: facts ≥ 90 %, agencies, officials, documents ≥ 90 %, programs",
+        "≥ 70 %, precision ≥ 90 %.",
+        "",
+        *table(totals),
         "",
         *table(results),
         "",
         f"Drafting one report takes {min(timings):.2f}–{max(timings):.2f} s (vocabularies and known "
         "reports loaded each time).",
-    ]
-    lines += [
         "",
         "Of the facts found (alone), how many the draft gives the curated type, period, unit, qualifier",
-        "and region; the rest is what the analyst corrects:",
+        "and region:",
         "",
         "| report | " + " | ".join(FACT_ATTRIBUTES) + " |",
         "| --- | " + " | ".join("---" for _ in FACT_ATTRIBUTES) + " |",
     ]
-    for name, scores in results.items():
-        if name.endswith("| alone"):
-            cells = [f"{same}/{total} = {same / total:.0%}" for same, total in scores["facts"].agreement.values()]
-            lines.append(f"| {name.split(' | ')[0]} | " + " | ".join(cells) + " |")
+    for name, scores in alone_runs.items():
+        cells = [f"{same}/{total} = {same / total:.0%}" for same, total in scores["facts"].agreement.values()]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "Limitations. The fixtures were curated by the author of the rules, starting from the drafts, so",
-        "their recall is optimistic; the Shanxi report is the only independently curated one, and the",
-        "rules were developed on it. Rules, not a model: quantities in units or phrasings they do not",
-        "know are missed or listed as not_facts; indicator labels are the words next to the number and",
-        "need rewording; periods and types follow the nearest time words, so figures of a paragraph",
-        "without one are `unspecified`; programs are found only when quoted (“…”), counted (五大工程 and",
-        "its listed members), or named after a verb with a program noun (实施…行动, 健全…机制), hence the",
-        "low program recall; English labels are always left to the analyst.",
+        "Suggested English labels (alone) a translator keeps as they are: the suggestion of a drafted",
+        "agency, official, document or program equals the English of the hand-curated entry",
+        "it matches, but for case and punctuation (the fixtures' English was written before any",
+        "suggestion existed). By origin, all reports pooled:",
+        "",
+        "| texts | origin | kept as they are |",
+        "| --- | --- | --- |",
     ]
+    for group, names in (("held out", HELD_OUT), ("development", None)):
+        pooled_kept: dict[str, list[int]] = {}
+        for (report, data_dir), kept in SUGGESTIONS.items():
+            if data_dir == str(DATA) or (names is not None and report not in names):
+                continue
+            if names is None and report in HELD_OUT:
+                continue
+            for origin, (same, total) in kept.items():
+                counts = pooled_kept.setdefault(origin, [0, 0])
+                counts[0] += same
+                counts[1] += total
+        all_same = sum(c[0] for c in pooled_kept.values())
+        all_total = sum(c[1] for c in pooled_kept.values())
+        for origin, (same, total) in sorted(pooled_kept.items(), key=lambda kv: -kv[1][1]):
+            lines.append(f"| {group} | {origin} | {same}/{total} = {same / total:.0%} |")
+        if all_total:
+            lines.append(f"| {group} | **all** | {all_same}/{all_total} = {all_same / all_total:.0%} |")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

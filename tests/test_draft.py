@@ -103,10 +103,12 @@ def test_every_numeral_is_a_drafted_fact_or_not_fact(report_dir: Path, drafts: d
         assert not (in_fact and in_not_fact), f"numeral {numeral!r} is both a fact and a not_fact: …{where}…"
 
 
-def test_build_lists_every_todo_with_file_and_line(tmp_path: Path, drafts: dict[str, str]) -> None:
+def test_build_lists_every_todo_with_file_and_line(tmp_path: Path) -> None:
     data = vocabularies_only(tmp_path)
     name = "shanxi-agriculture-2023-03-15"
-    path = add_report(data, FIXTURES / name, drafts[name])
+    # without suggestions (kg draft --no-suggest), as drafts were before issue 17
+    text = draft_report(FIXTURES / name / "source.txt", DATA, report_id=name, suggest=False)
+    path = add_report(data, FIXTURES / name, text)
     lines = path.read_text(encoding="utf-8").splitlines()
     todo_lines = [n for n, line in enumerate(lines, 1) if "TODO" in line and not line.lstrip().startswith("#")]
     assert len(todo_lines) > 20  # new entities: officials, documents, programs, indicators …
@@ -119,14 +121,20 @@ def test_build_lists_every_todo_with_file_and_line(tmp_path: Path, drafts: dict[
     assert not (tmp_path / "build").exists()
 
 
-@pytest.mark.parametrize("report_dir", REPORT_DIRS, ids=lambda d: d.name)
-def test_recall_targets(report_dir: Path, tmp_path: Path) -> None:
+DEVELOPMENT_DIRS = [d for d in REPORT_DIRS if d.name not in draft_recall.HELD_OUT]
+
+
+@pytest.mark.parametrize("report_dir", DEVELOPMENT_DIRS, ids=lambda d: d.name)
+def test_recall_on_the_texts_the_rules_were_written_on(report_dir: Path, tmp_path: Path) -> None:
     """Drafted with the vocabularies only (nothing to learn from): at least 95 % of the curated
-    facts and 90 % of the agencies, officials and documents are found."""
+    facts' numbers and 90 % of the agencies, officials and documents are found. (The held-out
+    fixtures are measured by bench/draft_recall.py, not asserted: a test on them would make
+    them texts the rules are tuned on.)"""
     scores, _ = draft_recall.evaluate(report_dir / "report.yaml", vocabularies_only(tmp_path))
-    for category, target in draft_recall.TARGETS.items():
+    targets = {"facts": 0.95, "agencies": 0.90, "officials": 0.90, "documents": 0.90}
+    for category, target in targets.items():
         score = scores[category]
-        assert score.recall >= target, f"{category}: {score.found}/{score.curated}; missed {score.missed}"
+        assert score.found_recall >= target, f"{category}: {score.found}/{score.curated}; missed {score.missed}"
 
 
 def test_known_entities_keep_their_ids(drafts: dict[str, str]) -> None:
@@ -257,6 +265,7 @@ def test_quantities_are_normalised_and_classified(drafts: dict[str, str]) -> Non
 def test_values_equal_the_normalised_amounts(drafts: dict[str, str]) -> None:
     symbols = {"yuan": ["元"], "percent": ["%", "％", "百分之"], "person": ["人", "名"], "household": ["户"]}
     symbols |= {"mu": ["亩"], "count": ["个"], "item": ["项"], "enterprise": ["家"], "team": ["支"], "visit": ["次"]}
+    symbols |= {"year": ["年"]}
     for text in drafts.values():
         for fact in parse(text)["facts"]:
             if fact["amount"] == "一半":
@@ -304,3 +313,146 @@ def test_read_numeral_reads_what_strict_cn2an_refuses() -> None:
     assert read_numeral("两千三百") == 2300
     assert read_numeral("十") == 10
     assert read_numeral("1.25万") == 12500
+
+
+# -- suggested English labels (issue 17) ------------------------------------------------------------
+
+YUNNAN = FIXTURES / "yunnan-rural-revitalization-2023-02-16"
+
+
+def test_pinyin_names_people_and_places() -> None:
+    from kg.draft.labels import pinyin
+
+    assert pinyin("刘志杰", person=True) == "Liu Zhijie"
+    assert pinyin("欧阳修", person=True) == "Ou Yangxiu"  # a two-character surname is not recognised
+    assert pinyin("西安") == "Xi'an"
+    assert pinyin("云南") == "Yunnan"
+
+
+def test_suggestions_say_where_they_come_from(tmp_path: Path) -> None:
+    document = parse(draft_report(YUNNAN / "source.txt", vocabularies_only(tmp_path), report_id="y"))
+    agencies = {a["label"]["zh"]: a for a in document["agencies"]}
+    bureau = agencies["云南省乡村振兴局"]
+    assert bureau["label"]["en"] == "Yunnan Provincial Rural Revitalization Bureau"
+    assert bureau["suggested"] == {"en": "pinyin + glossary"}
+    assert agencies["中共云南省委"]["label"]["en"] == "CPC Yunnan Provincial Committee"
+    yang = next(o for o in document["officials"] if o["label"]["zh"] == "杨光明")
+    assert (yang["label"]["en"], yang["suggested"]["en"]) == ("Yang Guangming", "pinyin")
+    post = next(p for p in yang["posts"] if p["label"]["zh"] == "省乡村振兴局局长")
+    assert post["label"]["en"] == "Director-General of the Yunnan Provincial Rural Revitalization Bureau"
+    income = next(i for i in document["indicators"] if i["label"]["zh"] == "农村居民人均可支配收入")
+    assert income["label"]["en"] == "Rural residents' per-capita disposable income"
+    assert income["suggested"]["en"] == "glossary"
+    # what no glossary term covers comes from CC-CEDICT, and says so
+    assert any("cedict" in i["suggested"]["en"] for i in document["indicators"])
+
+
+def test_a_label_curated_in_another_report_is_suggested_with_its_file(tmp_path: Path) -> None:
+    data = vocabularies_only(tmp_path)
+    curated = "\n".join(
+        [
+            "report: {id: other, text: source.txt, title: {zh: 标题, en: Title}, issued: 2023-01-01,",
+            "         publisher: a, quote: 标题}",
+            "indicators:",
+            "  - {id: x, label: {zh: 脱贫人口人均纯收入, en: Net income per person lifted out of poverty},",
+            "     quote: 标题}",
+            "",
+        ]
+    )
+    (data / "reports" / "other").mkdir()
+    (data / "reports" / "other" / "report.yaml").write_text(curated, encoding="utf-8")
+    document = parse(draft_report(YUNNAN / "source.txt", data, report_id="y"))
+    indicator = next(i for i in document["indicators"] if i["label"]["zh"] == "脱贫人口人均纯收入")
+    assert indicator["id"] == "x"  # known: the id and label are the curated ones, no marker
+    assert "suggested" not in indicator
+    assert indicator["label"]["en"] == "Net income per person lifted out of poverty"
+
+
+def test_suggestions_end_to_end_draft_review_build(tmp_path: Path) -> None:
+    """draft -> kg validate lists the suggestions -> build --strict refuses them, a plain build
+    takes them -> review (delete the markers) -> build --strict builds."""
+    data = vocabularies_only(tmp_path)
+    text = fill_todos(draft_report(YUNNAN / "source.txt", data, report_id=YUNNAN.name))
+    path = add_report(data, YUNNAN, text)
+    marked = [n for n, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith("suggested:")]
+    assert len(marked) > 20
+
+    validate = run_kg("validate", "--data", str(data))
+    assert validate.returncode == 0, validate.stdout[-2000:]
+    assert f"{len(marked)} suggested label(s) not yet reviewed" in validate.stderr
+    for line in marked:
+        assert f"{path}:{line}: " in validate.stderr
+    assert run_kg("validate", "--data", str(data), "--strict").returncode == 1
+
+    strict = run_kg("build", "--data", str(data), "--out", str(tmp_path / "strict"), "--strict")
+    assert strict.returncode == 1
+    assert "build refused (--strict)" in strict.stderr and f"{path}:{marked[0]}: " in strict.stderr
+    assert not (tmp_path / "strict").exists()
+    plain = run_kg("build", "--data", str(data), "--out", str(tmp_path / "plain"))
+    assert plain.returncode == 0, plain.stderr[-2000:]
+    assert f"{len(marked)} suggested label(s) not yet reviewed" in plain.stderr
+
+    reviewed = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("suggested:")) + "\n"
+    path.write_text(reviewed, encoding="utf-8")
+    again = run_kg("build", "--data", str(data), "--out", str(tmp_path / "strict"), "--strict")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "suggested label" not in again.stderr
+
+
+def test_a_malformed_suggestion_marker_or_relation_is_refused_with_its_line(tmp_path: Path) -> None:
+    data = vocabularies_only(tmp_path)
+    text = fill_todos(draft_report(YUNNAN / "source.txt", data, report_id=YUNNAN.name))
+    text = text.replace("suggested: {en: pinyin}", "suggested: yes", 1)
+    text = text.replace("relation: at-least", "relation: lots", 1)
+    path = add_report(data, YUNNAN, text)
+    lines = text.splitlines()
+    result = run_kg("validate", "--data", str(data))
+    assert result.returncode == 1
+    assert f"{path}:{next(n for n, s in enumerate(lines, 1) if 'suggested: yes' in s)}: " in result.stdout
+    relation_line = next(n for n, s in enumerate(lines, 1) if "relation: lots" in s)
+    assert f"{path}:{relation_line}: unknown relation" in result.stdout
+
+
+# -- identity, relations, region lexicons (issue 17) ----------------------------------------------
+
+
+def test_known_entities_match_by_normalised_labels(tmp_path: Path) -> None:
+    from kg.draft.identity import KnownEntity, KnownGraph
+
+    known = KnownGraph(tmp_path)
+    data = {"id": "zone", "label": {"zh": "晋中国家农高区(山西农谷)", "en": "Zone"}, "alt": {"zh": ["“农谷”"]}}
+    known.add(KnownEntity("agencies", "zone", data, tmp_path / "report.yaml"))
+    assert known.find("agencies", "晋中国家农高区（山西农谷）").id == "zone"  # full-width brackets
+    assert known.find("agencies", "晋中国家农高区").id == "zone"  # without what is in brackets
+    assert known.find("agencies", "农谷").id == "zone"  # an alias, without its quotation marks
+    assert known.find("programs", "农谷") is None  # only in its own section
+
+
+def test_known_entities_are_written_with_what_the_build_cannot_resolve_only(drafts: dict[str, str]) -> None:
+    document = parse(drafts["shanxi-agriculture-2023-03-15"])
+    agriculture = next(a for a in document["agencies"] if a["id"] == "shanxi-agriculture-department")
+    # its aliases and parent are curated in the Shanxi report already: the graph has them
+    assert set(agriculture) - {"occurrence"} == {"id", "label", "kind", "quote"}
+    assert "suggested" not in agriculture
+
+
+def test_targets_carry_the_relation_of_the_commitment(drafts: dict[str, str]) -> None:
+    document = parse(drafts["yunnan-rural-revitalization-2023-02-16"])
+    relations = {f["amount"]: f.get("relation") for f in document["facts"] if f["type"] == "target"}
+    assert relations["320万人"] == "at-least"  # 稳定在320万人以上
+    assert relations["7.5%"] == "increase"  # 增长7.5%
+    assert relations["400万亩"] == "reach"  # 新建高标准农田400万亩
+    assert all(f.get("relation") is None for f in document["facts"] if f["type"] != "target")
+
+
+def test_region_lexicons_apply_to_their_region_only() -> None:
+    from kg.draft.lexicon import DEFAULT_LEXICONS, load_lexicon, region_chain
+    from kg.vocabularies import Vocabularies
+
+    vocab = Vocabularies.load(DATA)
+    assert region_chain(vocab, "jinzhong") == ["jinzhong", "shanxi", "china"]
+    shanxi = load_lexicon(DEFAULT_LEXICONS, region_chain(vocab, "jinzhong"))
+    yunnan = load_lexicon(DEFAULT_LEXICONS, region_chain(vocab, "yunnan"))
+    assert "农高区" in shanxi.agency_suffixes and "农高区" not in yunnan.agency_suffixes
+    assert "跨上" in shanxi.light_verbs and "跨上" not in yunnan.light_verbs
+    assert DEFAULT_LEXICONS / "regions" / "shanxi.yaml" in shanxi.sources

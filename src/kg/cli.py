@@ -33,9 +33,15 @@ def write_output(data: bytes, output: str | None) -> None:
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from kg.build import ValidationFailed, build
-    from kg.curated import CurationFailed
+    from kg.curated import CurationFailed, unreviewed_suggestions
     from kg.publish import BuildError
 
+    suggested = unreviewed_suggestions(settings.data_dir)
+    if suggested and args.strict:
+        shown = "\n".join(str(s) for s in suggested)
+        print(f"build refused (--strict): {len(suggested)} suggested label(s) not yet reviewed", file=sys.stderr)
+        print(shown, file=sys.stderr)
+        return 1
     try:
         result = build(settings.data_dir, settings.ontology_dir, settings.build_dir, progress_printer())
     except CurationFailed as failed:
@@ -50,6 +56,9 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     manifest = result.manifest
     for warning in manifest.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
+    if suggested:
+        print(f"note: {len(suggested)} suggested label(s) not yet reviewed (kg validate lists them; "
+              "kg build --strict refuses them)", file=sys.stderr)  # fmt: skip
     ids = [r["id"] for r in manifest["reports"]]
     shown = ", ".join(ids[:5]) + (f", … ({len(ids) - 5} more)" if len(ids) > 5 else "")
     print(
@@ -60,7 +69,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from kg.build import compile_and_validate
-    from kg.curated import CurationFailed
+    from kg.curated import CurationFailed, unreviewed_suggestions
 
     try:
         _, result = compile_and_validate(settings.data_dir, settings.ontology_dir, progress_printer())
@@ -71,7 +80,11 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(result.as_turtle())
     else:
         print(result.text())
-    return 0 if result.conforms else 1
+    suggested = unreviewed_suggestions(settings.data_dir)
+    if suggested:
+        shown = "\n".join(str(s) for s in suggested)
+        print(f"{len(suggested)} suggested label(s) not yet reviewed:\n{shown}", file=sys.stderr)
+    return 0 if result.conforms and not (suggested and args.strict) else 1
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -147,7 +160,7 @@ def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     from kg.draft import draft_report
 
-    text = draft_report(Path(args.report), settings.data_dir, report_id=args.id)
+    text = draft_report(Path(args.report), settings.data_dir, report_id=args.id, suggest=not args.no_suggest)
     write_output(text.encode("utf-8"), args.output)
     return 0
 
@@ -159,10 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     build = commands.add_parser("build", help="compile, validate and publish the graph atomically")
     build.add_argument("--data", type=Path, help="curated data directory (default data/)")
     build.add_argument("--out", type=Path, help="build directory (default build/)")
+    build.add_argument("--strict", action="store_true", help="refuse labels still marked as suggestions")
 
     validate = commands.add_parser("validate", help="compile and print the SHACL validation report")
     validate.add_argument("--data", type=Path, help="curated data directory (default data/)")
     validate.add_argument("--format", choices=["text", "turtle"], default="text")
+    validate.add_argument("--strict", action="store_true", help="fail on labels still marked as suggestions")
 
     export = commands.add_parser("export", help="write the whole graph or the facts table")
     export.add_argument("--build", type=Path, help="build directory (default build/)")
@@ -197,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     draft.add_argument("-o", "--output", help="output YAML file (default: standard output)")
     draft.add_argument("--id", help="report id (default: the text file's name)")
     draft.add_argument("--data", type=Path, help="curated data to match known entities against (default data/)")
+    draft.add_argument("--no-suggest", action="store_true", help="leave English labels as TODO instead of suggesting")
 
     args = parser.parse_args(argv)
     settings = Settings.from_env(

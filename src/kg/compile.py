@@ -42,6 +42,7 @@ from kg.namespaces import (
 )
 from kg.numbers import AmountError, normalise, shown_number
 from kg.source import QuoteAmbiguous, QuoteNotFound, SourceText, Span
+from kg.vocabularies import Vocabularies, load_vocabularies
 
 CONTEXT_CHARS = 16
 
@@ -93,31 +94,6 @@ class Compiled:
         return [g for g in self.dataset.graphs() if str(g.identifier).startswith(prefix)]
 
 
-class Vocabularies:
-    """The shared SKOS vocabularies, indexed by IRI kind (``unit``, ``region``, …) and slug."""
-
-    def __init__(self, graphs: list[Graph]):
-        self.known: set[URIRef] = set()
-        self.unit_symbols: dict[URIRef, list[str]] = {}
-        self.labels: dict[tuple[URIRef, str], str] = {}
-        for graph in graphs:
-            for concept, name in graph.subject_objects(SKOS.prefLabel):
-                if isinstance(name, Literal) and name.language:
-                    self.labels[(concept, name.language)] = str(name)
-            self.known.update(s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef))
-            for unit, symbol in graph.subject_objects(KG.chineseSymbol):
-                self.unit_symbols.setdefault(unit, []).append(str(symbol))
-
-    def label(self, concept: URIRef | None, lang: str) -> str:
-        if concept is None:
-            return ""
-        return self.labels.get((concept, lang), str(concept).rsplit("/", 1)[-1])
-
-    def choices(self, kind: str) -> list[str]:
-        prefix = str(ID[f"{kind}/"])
-        return sorted(str(i)[len(prefix) :] for i in self.known if str(i).startswith(prefix))
-
-
 def iter_report_dirs(data_dir: Path) -> Iterator[Path]:
     reports = data_dir / "reports"
     if not reports.is_dir() or not (data_dir / "vocabularies").is_dir():
@@ -143,15 +119,6 @@ def load_ontology(ontology_dir: Path) -> Graph:
     graph = Graph(identifier=ONTOLOGY_GRAPH)
     graph.parse(ontology_dir / "kg.ttl", format="turtle")
     return graph
-
-
-def load_vocabularies(data_dir: Path) -> dict[str, Graph]:
-    graphs = {}
-    for path in sorted((data_dir / "vocabularies").glob("*.ttl")):
-        graph = Graph(identifier=vocabulary_graph(path.stem))
-        graph.parse(path, format="turtle")
-        graphs[path.stem] = graph
-    return graphs
 
 
 @dataclass

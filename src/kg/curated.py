@@ -21,20 +21,25 @@ from ruamel.yaml.error import MarkedYAMLError
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TODO = re.compile(r"\bTODO\b")
 
+# A label written by `kg draft` and not yet reviewed: `suggested: {en: <origin>}` (docs/curation.md)
+SUGGESTED = "suggested"
+# How a target is meant (`relation:` of a target fact), for the commitments of issue 12
+RELATIONS = ("increase", "decrease", "double", "reach", "at-least", "about", "keep", "full-coverage", "higher-than")
+
 # section name -> (required fields, optional fields)
 SECTIONS: dict[str, tuple[set[str], set[str]]] = {
-    "agencies": ({"id", "label", "kind", "quote"}, {"alt", "parent", "occurrence", "note"}),
-    "officials": ({"id", "label", "quote", "posts"}, {"alt", "occurrence", "note"}),
+    "agencies": ({"id", "label", "kind", "quote"}, {"alt", "parent", "occurrence", "note", SUGGESTED}),
+    "officials": ({"id", "label", "quote", "posts"}, {"alt", "occurrence", "note", SUGGESTED}),
     "documents": (
         {"id", "label", "type", "quote"},
-        {"alt", "issuer", "part_of", "occurrence", "note"},
+        {"alt", "issuer", "part_of", "occurrence", "note", SUGGESTED},
     ),
     "programs": (
         {"id", "label", "kind", "quote"},
-        {"alt", "lead", "parent", "established_by", "region", "status", "period", "occurrence", "note"},
+        {"alt", "lead", "parent", "established_by", "region", "status", "period", "occurrence", "note", SUGGESTED},
     ),
     "regions": ({"id", "quote"}, {"occurrence", "note"}),
-    "indicators": ({"id", "label", "quote"}, {"alt", "occurrence", "note"}),
+    "indicators": ({"id", "label", "quote"}, {"alt", "occurrence", "note", SUGGESTED}),
     "facts": (
         {"id", "indicator", "type", "period", "region", "amount", "unit", "quote"},
         {
@@ -44,6 +49,7 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
             "agency",
             "stated_by",
             "program",
+            "relation",
             "occurrence",
             "note",
         },
@@ -86,10 +92,10 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
 # An entry merged into another id (replaced_by) keeps only these fields; see docs/curation.md.
 REPLACED_FIELDS = ({"id", "replaced_by"}, {"note"})
 MERGEABLE = {"agencies", "officials", "documents", "programs", "indicators"}
-POST_FIELDS = ({"id", "label", "role", "agency", "quote"}, {"occurrence", "note"})
+POST_FIELDS = ({"id", "label", "role", "agency", "quote"}, {"occurrence", "note", SUGGESTED})
 REPORT_FIELDS = (
     {"id", "title", "issued", "publisher", "text", "quote"},
-    {"occurrence", "note", "language", "author", "citation"},
+    {"occurrence", "note", "language", "author", "citation", SUGGESTED},
 )
 NOT_FACTS_FIELDS = ({"text", "reason"}, {"occurrence"})
 TOP_LEVEL = {"report", "not_facts", *SECTIONS}
@@ -256,6 +262,7 @@ def load(path: Path) -> CuratedReport:
     _check_fields(report, *REPORT_FIELDS, errors)
     if "title" in report.data:
         _check_label(report, "title", errors)
+    _check_suggested(report, errors)
 
     items: dict[str, list[Item]] = {}
     replaced: list[Item] = []
@@ -293,12 +300,22 @@ def load(path: Path) -> CuratedReport:
             _check_id(item, seen, errors)
             if "label" in required:
                 _check_label(item, "label", errors)
+            _check_suggested(item, errors)
+            if section == "facts" and item.get("relation") is not None and item.get("relation") not in RELATIONS:
+                errors.append(
+                    CurationError(
+                        item.at("relation"),
+                        f"unknown relation {item.get('relation')!r} of fact {item.id!r}",
+                        f"use one of: {', '.join(RELATIONS)}",
+                    )
+                )
             if section == "officials":
                 for post_node in item.get("posts") or []:
                     post = _item("posts", post_node, path)
                     _check_fields(post, *POST_FIELDS, errors)
                     _check_id(post, seen, errors)
                     _check_label(post, "label", errors)
+                    _check_suggested(post, errors)
                     items.setdefault("posts", []).append(post)
                     post.data["holder"] = item.id
             items.setdefault(section, []).append(item)
@@ -334,3 +351,46 @@ def _check_id(item: Item, seen: dict[str, Item], errors: list[CurationError]) ->
         )
     else:
         seen[ident] = item
+
+
+def _check_suggested(item: Item, errors: list[CurationError]) -> None:
+    marker = item.get(SUGGESTED)
+    if marker is not None and not (isinstance(marker, dict) and set(marker) <= {"en"} and marker):
+        errors.append(
+            CurationError(
+                item.at(SUGGESTED),
+                f"'{SUGGESTED}' of {item.id!r} must be {{en: <origin>}}",
+                "write suggested: {en: glossary} or delete the line",
+            )
+        )
+
+
+def suggestions(report: CuratedReport) -> list[CurationError]:
+    """Every label of ``report`` that is still a suggestion of `kg draft`, not yet reviewed."""
+    found = []
+    for item in [report.report, *report.all_items(), *report.items.get("posts", [])]:
+        marker = item.get(SUGGESTED)
+        if not isinstance(marker, dict):
+            continue
+        label = item.get("title" if item.section == "report" else "label") or {}
+        for lang, origin in marker.items():
+            found.append(
+                CurationError(
+                    item.at(SUGGESTED),
+                    f"{item.section} entry {item.id!r}: the {lang} label {label.get(lang)!r} is a suggestion "
+                    f"({origin}), not yet reviewed",
+                    "check the label against the text (correct it if needed), then delete the 'suggested:' line",
+                )
+            )
+    return found
+
+
+def unreviewed_suggestions(data_dir: Path) -> list[CurationError]:
+    """The suggestions of every curated file under ``data_dir/reports`` that loads cleanly."""
+    found = []
+    for path in sorted((data_dir / "reports").glob("*/report.yaml")):
+        try:
+            found.extend(suggestions(load(path)))
+        except CurationFailed:
+            continue  # its problems are reported by compile
+    return found
