@@ -469,3 +469,76 @@ def test_canned_queries_answer_on_the_fixtures(client) -> None:  # type: ignore[
     assert (Decimal(grain["target"]), Decimal(grain["actual"]), grain["status_en"]) == (12000000, 12650000, "exceeded")
     assert "actual" not in targets[("Grain output", "2022")] or grain["actual_issued"] == "2023-02-15"
     assert "actual" not in targets[("High-standard farmland newly built", "2023")]
+
+
+# ---------------------------------------------------------------------------------- the short form
+
+
+def _gansu_2022_with(tmp_path: Path, old: str, new: str) -> Path:
+    """The two Gansu fixtures, with one edit of the 2022 report's YAML."""
+    data = corpus(tmp_path / "data", *(p for p in outcome_fixtures() if "gansu" in p.name))
+    curated = data / "reports" / GANSU_2022 / "report.yaml"
+    text = curated.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    curated.write_text(text.replace(old, new), encoding="utf-8")
+    return data
+
+
+GRAIN_COMMITMENT = """  - id: grain-output-2022
+    relation: at-least
+    target: grain-output-target-2022
+    quote: 确保粮食产量稳定在1200万吨以上
+    note: "Expected: exceeded (1265万吨)."
+"""
+
+
+def test_relation_on_a_target_fact_is_a_commitment(tmp_path: Path) -> None:
+    data = _gansu_2022_with(
+        tmp_path, "    quote: 稳定在1200万吨以上\n", "    relation: at-least\n    quote: 稳定在1200万吨以上\n"
+    )
+    curated = data / "reports" / GANSU_2022 / "report.yaml"
+    curated.write_text(curated.read_text(encoding="utf-8").replace(GRAIN_COMMITMENT, ""), encoding="utf-8")
+    result = build(data, ONTOLOGY, tmp_path / "build")
+    store = memory_store(result.dataset_path)
+    short = ID[f"report/{GANSU_2022}/commitment/grain-output-target-2022"]
+    rows = select(
+        store,
+        f"""SELECT ?status ?quote WHERE {{ ?o kg:assesses <{short}> ; kg:outcomeStatus ?status ;
+              kg:commitmentQuote/oa:hasSelector/oa:exact ?quote }}""",
+    )
+    assert rows == [{"status": str(ID["outcome-status/exceeded"]), "quote": "稳定在1200万吨以上"}]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "    quote: 稳定在1200万吨以上\n",
+            "    relation: at-least\n    quote: 稳定在1200万吨以上\n",
+            "already belongs to a commitment",
+        ),
+        (
+            "    quote: 粮食总产量1231.5万吨\n",
+            "    relation: keep\n    quote: 粮食总产量1231.5万吨\n",
+            "has a relation but is not a target",
+        ),
+        (
+            "    relation: double\n    indicator: agricultural-online-retail-sales\n",
+            "    relation: doubled\n    indicator: agricultural-online-retail-sales\n",
+            "unknown relation 'doubled'",
+        ),
+        (
+            "    target: farmland-target-2022\n",
+            "    target: farmland-target-2022\n    region: linxia\n",
+            "disagrees with its target",
+        ),
+    ],
+    ids=["two-commitments-one-target", "relation-on-an-actual", "unknown-relation", "disagreeing-region"],
+)
+def test_commitment_mistakes_name_the_line_and_the_fix(tmp_path: Path, old: str, new: str, message: str) -> None:
+    data = _gansu_2022_with(tmp_path, old, new)
+    result = run_kg("validate", "--data", str(data))
+    assert result.returncode == 1
+    assert message in result.stdout, result.stdout
+    assert re.search(rf"{re.escape(str(data))}/reports/{GANSU_2022}/report.yaml:\d+: ", result.stdout)
+    assert "fix:" in result.stdout or "use one of" in result.stdout

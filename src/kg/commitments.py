@@ -156,11 +156,15 @@ def _in_english(builder: ReportBuilder, fact: Item) -> str:
     return f"{shown_number(number)} {builder.vocabularies.label(unit, 'en')}"
 
 
-def _statement(builder: ReportBuilder, node: URIRef, item: Item, rdf_type: URIRef) -> None:
+def _renamed(item: Item, ident: str) -> Item:
+    return Item(item.section, {**item.data, "id": ident}, item.location, item.field_lines)
+
+
+def _statement(builder: ReportBuilder, node: URIRef, item: Item, rdf_type: URIRef, evidence_slug: str) -> None:
     """What commitments and qualitative facts share: type, references, agencies, labels, evidence."""
     builder.add(node, RDF.type, rdf_type)
     builder.curated_at(node, item.location)
-    builder.evidence(node, item)
+    builder.evidence(node, _renamed(item, evidence_slug))
     for name, target in REFERENCES.items():
         builder.add(node, PREDICATES[name], builder.resolve(item, name, target))
     for agency in _agencies(builder, item):
@@ -171,19 +175,51 @@ def _statement(builder: ReportBuilder, node: URIRef, item: Item, rdf_type: URIRe
     builder.notes(node, item)
 
 
-def build_commitment(builder: ReportBuilder, item: Item) -> None:
+def build_commitment(builder: ReportBuilder, item: Item, evidence_slug: str | None = None) -> None:
     node = report_iri(builder.report_id, "commitment", item.id)
     full = _with_target(builder, item)
     if full is None:
         return
-    _statement(builder, node, full, KG.Commitment)
+    target = full.get("target")
+    if target is not None:
+        earlier = builder.committed_targets.setdefault(str(target), item)
+        if earlier is not item:
+            builder.error(
+                item.location,
+                f"target {target!r} already belongs to a commitment (line {earlier.location.line})",
+                "keep one: the commitments entry, or 'relation:' on the target fact",
+            )
+            return
+    _statement(builder, node, full, KG.Commitment, evidence_slug or item.id)
     builder.add(node, RDF.type, PROV.Plan)
     builder.add(node, KG.target, _fact(builder, full, "target"))
     builder.add(node, KG.baseline, _fact(builder, full, "baseline"))
 
 
+def build_target_commitment(builder: ReportBuilder, fact: Item) -> None:
+    """``relation:`` on a target fact (what `kg draft` writes) is the short form of a commitment to
+    that target, quoted where the fact is: the commitment takes the fact's id (its IRI is under
+    ``commitment/``)."""
+    relation = fact.get("relation")
+    if relation is None:
+        return
+    if fact.get("type") != "target":
+        builder.error(
+            fact.at("relation"),
+            f"fact {fact.id!r} has a relation but is not a target (type: {fact.get('type')})",
+            "'relation:' says how a target is meant: remove it, or write the commitment under 'commitments:'",
+        )
+        return
+    data = {"id": fact.id, "relation": relation, "target": fact.id, "quote": fact.get("quote")}
+    if fact.get("occurrence") is not None:
+        data["occurrence"] = fact.get("occurrence")
+    short = Item("commitments", data, fact.location, fact.field_lines)
+    build_commitment(builder, short, evidence_slug=f"{fact.id}-commitment")
+
+
 def build_qualitative_fact(builder: ReportBuilder, item: Item) -> None:
-    _statement(builder, report_iri(builder.report_id, "qualitative-fact", item.id), item, KG.QualitativeFact)
+    node = report_iri(builder.report_id, "qualitative-fact", item.id)
+    _statement(builder, node, item, KG.QualitativeFact, item.id)
 
 
 def build_program_status(builder: ReportBuilder, item: Item, program: URIRef) -> None:

@@ -235,6 +235,7 @@ class ReportBuilder:
         self.locations: dict[URIRef, Location] = {}
         # (section, old id) -> the id it is merged into (replaced_by); references follow it.
         self.replacements = {(item.section, item.id): str(item.get("replaced_by")) for item in report.replaced}
+        self.committed_targets: dict[str, Item] = {}  # target fact id -> the commitment to it
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -383,6 +384,8 @@ class ReportBuilder:
             self.build_fact(item)
         for item in self.report.items.get("commitments", []):
             commitments.build_commitment(self, item)
+        for item in self.report.items.get("facts", []):
+            commitments.build_target_commitment(self, item)
         for item in self.report.items.get("qualitative_facts", []):
             commitments.build_qualitative_fact(self, item)
         for item in self.report.replaced:
