@@ -542,3 +542,19 @@ def test_commitment_mistakes_name_the_line_and_the_fix(tmp_path: Path, old: str,
     assert message in result.stdout, result.stdout
     assert re.search(rf"{re.escape(str(data))}/reports/{GANSU_2022}/report.yaml:\d+: ", result.stdout)
     assert "fix:" in result.stdout or "use one of" in result.stdout
+
+
+def test_a_commitment_naming_no_one_is_its_publishers_and_says_so(tmp_path: Path) -> None:
+    from kg.compile import compile_data
+    from kg.namespaces import report_graph
+
+    data = _gansu_2022_with(
+        tmp_path,
+        "    agency: gansu-agriculture-department\n    quote: 化肥施用量继续减少\n",
+        "    quote: 化肥施用量继续减少\n",
+    )
+    graph = compile_data(data, ONTOLOGY).dataset.graph(report_graph(GANSU_2022))
+    node = ID[f"report/{GANSU_2022}/commitment/fertilizer-use-2022"]
+    assert list(graph.objects(node, KG.leadAgency)) == [ID["agency/cnkg-test-fixtures"]]
+    notes = {str(n) for n in graph.objects(node, SKOS.note)}
+    assert "The text names no one who commits; recorded as the report's publisher (cnkg-test-fixtures)." in notes

@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
 from kg.curated import Item
-from kg.namespaces import KG, report_iri
+from kg.namespaces import KG, entity_iri, report_iri
 from kg.numbers import AmountError, normalise, shown_number
 
 if TYPE_CHECKING:
@@ -167,7 +167,19 @@ def _statement(builder: ReportBuilder, node: URIRef, item: Item, rdf_type: URIRe
     builder.evidence(node, _renamed(item, evidence_slug))
     for name, target in REFERENCES.items():
         builder.add(node, PREDICATES[name], builder.resolve(item, name, target))
-    for agency in _agencies(builder, item):
+    agencies = _agencies(builder, item)
+    publisher = builder.report.report.get("publisher")
+    committing = rdf_type == KG.Commitment
+    if committing and not agencies and item.get("agency") is None and builder.registered("agencies", publisher):
+        # A report's commitment that names no actor is its publisher's: said, not left blank.
+        agencies = [entity_iri("agency", str(publisher))]
+        builder.add(
+            node,
+            SKOS.note,
+            Literal(f"The text names no one who commits; recorded as the report's publisher ({publisher}).", lang="en"),
+        )
+        builder.add(node, SKOS.note, Literal("原文未写明承诺方,记为报告发布机构。", lang="zh"))
+    for agency in agencies:
         builder.add(node, KG.leadAgency, agency)
     en, zh = _labels(builder, item)
     builder.add(node, SKOS.prefLabel, Literal(en, lang="en"))
