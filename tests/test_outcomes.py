@@ -242,7 +242,7 @@ def test_build_warns_about_likely_duplicates_with_both_lines(tmp_path: Path) -> 
     data = corpus(tmp_path / "data", *reports)
     result = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"))
     assert result.returncode == 0, result.stderr
-    first, second = (data / "reports" / r.name / "report.yaml" for r in reports)
+    first, second = (f"data/reports/{r.name}/report.yaml" for r in reports)  # as kg:curatedAt writes them
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 2, result.stderr
     indicator = next(w for w in warnings if "indicators" in w)
@@ -558,3 +558,22 @@ def test_a_commitment_naming_no_one_is_its_publishers_and_says_so(tmp_path: Path
     assert list(graph.objects(node, KG.leadAgency)) == [ID["agency/cnkg-test-fixtures"]]
     notes = {str(n) for n in graph.objects(node, SKOS.note)}
     assert "The text names no one who commits; recorded as the report's publisher (cnkg-test-fixtures)." in notes
+
+
+def test_a_merge_done_in_one_report_only_is_refused(tmp_path: Path) -> None:
+    data = _gansu_2022_with(
+        tmp_path,
+        "  - id: high-standard-farmland-built\n",
+        "  - id: farmland-area-newly-built\n    label: {zh: 新建农田, en: Farmland built}\n    quote: 新建高标准农田\n"
+        "  - id: high-standard-farmland-built\n",
+    )
+    for command in (("validate",), ("build", "--out", str(tmp_path / "build"))):
+        result = run_kg(*command, "--data", str(data))
+        assert result.returncode == 1, result
+        output = result.stdout + result.stderr
+        assert f"{GANSU_2022}/report.yaml:" in output
+        assert (
+            "indicator 'farmland-area-newly-built' is defined here but replaced by 'high-standard-farmland-built'"
+            in output
+        )
+        assert f"{GANSU_2023}/report.yaml:" in output and "finish the merge in this report too" in output

@@ -31,7 +31,7 @@ from kg.compile import (
     shared_graphs,
 )
 from kg.curated import CurationError, CurationFailed
-from kg.identity import EntityRecord, entity_records, likely_duplicates
+from kg.identity import EntityRecord, Replacement, entity_records, likely_duplicates, replaced_yet_defined, replacements
 from kg.namespaces import OUTCOMES_GRAPH, bind_prefixes
 from kg.outcomes import Linked, Summary, link, load_outcome_shapes, summarise
 from kg.publish import DATASET, Build, finish, load_store, new_version, sha256
@@ -56,13 +56,17 @@ def compile_and_validate(
     if progress:
         progress(f"validating {len(compiled.reports)} report graph(s) with SHACL")
     result = validate_compiled(compiled, ontology_dir)
-    summaries, entities = [], []
+    summaries, entities, replaced = [], [], []
     for info in compiled.reports:
         graph = compiled.dataset.graph(info.graph)
         summary = summarise(graph)
         if summary is not None:
             summaries.append(summary)
-        entities.extend(entity_records(graph, compiled.locations))
+        entities.extend(entity_records(graph))
+        replaced.extend(replacements(graph))
+    errors = replaced_yet_defined(entities, replaced)
+    if errors:
+        raise CurationFailed(errors)
     linked = link_outcomes(summaries, compiled.ontology, compiled.vocabulary_graphs(), ontology_dir, progress)
     add_graph(compiled.dataset, linked.graph)
     result.violations.extend(linked.violations)
@@ -91,6 +95,7 @@ class BatchResult:
     # What the cross-report stages need of each report (kg.outcomes, kg.identity).
     summaries: list[Summary] = field(default_factory=list)
     entities: list[EntityRecord] = field(default_factory=list)
+    replaced: list[Replacement] = field(default_factory=list)
 
 
 class _Shared:
@@ -153,7 +158,8 @@ def compile_validate_batch(report_dirs: list[Path], part: Path, validated: Path)
         summary = summarise(compiled.graph)
         if summary is not None:
             result.summaries.append(summary)
-        result.entities.extend(entity_records(compiled.graph, compiled.locations))
+        result.entities.extend(entity_records(compiled.graph))
+        result.replaced.extend(replacements(compiled.graph))
         add_graph(batch, compiled.graph)
     if not result.errors and not result.violations:
         batch.serialize(destination=part, format="nquads", encoding="utf-8")
@@ -203,6 +209,7 @@ def _merge(total: BatchResult, part: BatchResult) -> None:
     total.violations.extend(part.violations)
     total.summaries.extend(part.summaries)
     total.entities.extend(part.entities)
+    total.replaced.extend(part.replaced)
 
 
 def build(
@@ -217,7 +224,11 @@ def build(
         validated = out.parent / f".{out.name}.validated"
         validated.mkdir(exist_ok=True)
         result = _compile_in_parallel(data_dir, ontology_dir, parts, validated, jobs, progress)
-        errors = result.errors + duplicate_report_ids(result.reports)
+        errors = (
+            result.errors
+            + duplicate_report_ids(result.reports)
+            + replaced_yet_defined(result.entities, result.replaced)
+        )
         if errors:
             raise CurationFailed(errors)
         if result.violations:

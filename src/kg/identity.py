@@ -13,11 +13,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from kg.curated import Location
+from kg.curated import CurationError, Location
 from kg.namespaces import KG
 
 # rdf:type -> the kind named in warnings and the curated section that defines it
@@ -39,14 +40,24 @@ class EntityRecord:
     location: Location | None
 
 
-def entity_records(graph: Graph, locations: dict[URIRef, Location]) -> list[EntityRecord]:
+def curated_at(graph: Graph, node: URIRef) -> Location | None:
+    """Where this report's graph says ``node`` is curated (its ``kg:curatedAt``, file:line)."""
+    written = graph.value(node, KG.curatedAt)
+    path, _, line = str(written or "").rpartition(":")
+    return Location(Path(path), int(line)) if path and line.isdigit() else None
+
+
+def entity_records(graph: Graph) -> list[EntityRecord]:
     """The preferred labels of the entities one report defines, with where it defines them."""
     records = []
     for rdf_type, (kind, _) in KINDS.items():
         for node in sorted(graph.subjects(RDF.type, rdf_type)):
+            if not isinstance(node, URIRef):
+                continue
+            where = curated_at(graph, node)
             for label in graph.objects(node, SKOS.prefLabel):
                 if isinstance(label, Literal) and label.language in ("zh", "en"):
-                    records.append(EntityRecord(kind, str(node), label.language, str(label), locations.get(node)))
+                    records.append(EntityRecord(kind, str(node), label.language, str(label), where))
     return records
 
 
@@ -76,6 +87,46 @@ def likely_duplicates(records: Iterable[EntityRecord]) -> list[str]:
             "if they differ, make their labels say how"
         )
     return warnings
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """``replaced_by`` in one report: the old IRI, the one that replaces it, where it is written."""
+
+    iri: str
+    by: str
+    location: Location | None
+
+
+def replacements(graph: Graph) -> list[Replacement]:
+    return [
+        Replacement(str(old), str(new), curated_at(graph, old))
+        for old, new in sorted(graph.subject_objects(DCTERMS.isReplacedBy))
+        if isinstance(old, URIRef)
+    ]
+
+
+def replaced_yet_defined(records: Iterable[EntityRecord], replaced: Iterable[Replacement]) -> list[CurationError]:
+    """An id merged into another in one report but still defined in full by another: the merge is
+    half done (the old IRI would both redirect and carry data, and the reports would not join)."""
+    defined: dict[str, EntityRecord] = {}
+    for record in records:
+        defined.setdefault(record.iri, record)
+    errors = []
+    for replacement in replaced:
+        other = defined.get(replacement.iri)
+        if other is None:
+            continue
+        old, new = _slug(replacement.iri), _slug(replacement.by)
+        errors.append(
+            CurationError(
+                other.location or Location(Path("(generated)"), 0),
+                f"{other.kind} {old!r} is defined here but replaced by {new!r} at {replacement.location}",
+                f"finish the merge in this report too: use {new!r} for it (define {new!r} in full) and turn "
+                f"the entry of {old!r} into '- id: {old}' with 'replaced_by: {new}'",
+            )
+        )
+    return errors
 
 
 def _slug(iri: str) -> str:

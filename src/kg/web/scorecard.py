@@ -101,71 +101,69 @@ def rows(store: Store) -> list[dict[str, Any]]:
     agencies: dict[str, list[str]] = defaultdict(list)
     for row in select(store, AGENCIES):
         agencies[row["c"]["value"]].append(row["agency"]["value"])
-    names = ("relation", "subject", "region", "official", "status")
-    linked = {row[name]["value"] for row in found for name in names if name in row} | set(found_commitments(found))
-    linked |= {iri for iris in agencies.values() for iri in iris}
+    linked = {row[name]["value"] for row in found for name in LABELLED if name in row}
+    linked |= {row["c"]["value"] for row in found} | {iri for iris in agencies.values() for iri in iris}
     labels = _labels(store, linked)
-    out = []
-    for iri, group in group_rows(found, "c").items():
-        row = group[0]  # one commitment, one outcome: more rows only repeat it
-
-        def get(name: str) -> str | None:
-            return value(row, name)  # noqa: B023 — used within this iteration only
-
-        def label(name: str, lang: str) -> str:
-            return labels.get(get(name) or "", {}).get(lang, "")
-
-        committed = [
-            {"id": _slug(a), "iri": a, "zh": labels.get(a, {}).get("zh", ""), "en": labels.get(a, {}).get("en", "")}
-            for a in sorted(agencies.get(iri, []))
-        ]
-        out.append(
-            {
-                "commitment": iri,
-                "report": _slug(get("report")),
-                "report_issued": get("issued"),
-                "label_zh": labels.get(iri, {}).get("zh", ""),
-                "label_en": labels.get(iri, {}).get("en", ""),
-                "agencies": committed,
-                "agencies_zh": "; ".join(a["zh"] for a in committed),
-                "agencies_en": "; ".join(a["en"] for a in committed),
-                "stated_by_zh": label("official", "zh"),
-                "stated_by_en": label("official", "en"),
-                "relation": _slug(get("relation")),
-                "relation_zh": label("relation", "zh"),
-                "relation_en": label("relation", "en"),
-                "subject": get("subject"),
-                "subject_zh": label("subject", "zh"),
-                "subject_en": label("subject", "en"),
-                "period": _slug(get("period")),
-                "region_zh": label("region", "zh"),
-                "region_en": label("region", "en"),
-                "target": get("target"),
-                "baseline": get("baseline"),
-                "status": _slug(get("status")),
-                "status_zh": label("status", "zh"),
-                "status_en": label("status", "en"),
-                "outcome": get("outcome"),
-                "outcome_report": _slug(get("outcome_report")) or None,
-                "outcome_report_issued": get("outcome_issued"),
-                "explanation_zh": get("note_zh"),
-                "explanation_en": get("note_en"),
-                "commitment_quote": get("quote"),
-                "commitment_start": int(get("start") or 0),
-                "commitment_end": int(get("end") or 0),
-                "commitment_reader": _reader(get("report"), get("start"), get("end")),
-                "outcome_quote": get("outcome_quote"),
-                "outcome_start": int(get("outcome_start")) if get("outcome_start") else None,
-                "outcome_end": int(get("outcome_end")) if get("outcome_end") else None,
-                "outcome_reader": _reader(get("outcome_report"), get("outcome_start"), get("outcome_end")),
-            }
-        )
+    # One commitment has one outcome; more result rows for it would only repeat it.
+    out = [_row(group[0], sorted(agencies.get(iri, [])), labels) for iri, group in group_rows(found, "c").items()]
     out.sort(key=lambda r: (r["report_issued"] or "", r["report"], r["commitment_start"]))
     return out
 
 
-def found_commitments(found: list[dict[str, dict[str, str]]]) -> set[str]:
-    return {row["c"]["value"] for row in found}
+LABELLED = ("relation", "subject", "region", "official", "status")
+
+
+def _row(row: dict[str, dict[str, str]], agencies: list[str], labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+    def get(name: str) -> str | None:
+        return value(row, name)
+
+    def label(name: str, lang: str) -> str:
+        return labels.get(get(name) or "", {}).get(lang, "")
+
+    def offset(name: str) -> int | None:
+        found = get(name)
+        return int(found) if found is not None else None
+
+    committed = [
+        {"id": _slug(a), "iri": a, "zh": labels.get(a, {}).get("zh", ""), "en": labels.get(a, {}).get("en", "")}
+        for a in agencies
+    ]
+    result: dict[str, Any] = {
+        "commitment": get("c"),
+        "report": _slug(get("report")),
+        "report_issued": get("issued"),
+        "label_zh": label("c", "zh"),
+        "label_en": label("c", "en"),
+        "agencies": committed,
+        "agencies_zh": "; ".join(a["zh"] for a in committed),
+        "agencies_en": "; ".join(a["en"] for a in committed),
+        "stated_by_zh": label("official", "zh"),
+        "stated_by_en": label("official", "en"),
+        "relation": _slug(get("relation")),
+        "subject": get("subject"),
+        "period": _slug(get("period")),
+        "region_zh": label("region", "zh"),
+        "region_en": label("region", "en"),
+        "target": get("target"),
+        "baseline": get("baseline"),
+        "status": _slug(get("status")),
+        "outcome": get("outcome"),
+        "outcome_report": _slug(get("outcome_report")) or None,
+        "outcome_report_issued": get("outcome_issued"),
+        "explanation_zh": get("note_zh"),
+        "explanation_en": get("note_en"),
+        "commitment_quote": get("quote"),
+        "commitment_start": offset("start"),
+        "commitment_end": offset("end"),
+        "commitment_reader": _reader(get("report"), get("start"), get("end")),
+        "outcome_quote": get("outcome_quote"),
+        "outcome_start": offset("outcome_start"),
+        "outcome_end": offset("outcome_end"),
+        "outcome_reader": _reader(get("outcome_report"), get("outcome_start"), get("outcome_end")),
+    }
+    for name in ("relation", "subject", "status"):
+        result[f"{name}_zh"], result[f"{name}_en"] = label(name, "zh"), label(name, "en")
+    return result
 
 
 def _labels(store: Store, iris: set[str]) -> dict[str, dict[str, str]]:
