@@ -26,6 +26,19 @@ SUGGESTED = "suggested"
 # How a target is meant (`relation:` of a target fact), for the commitments of issue 12
 RELATIONS = ("increase", "decrease", "double", "reach", "at-least", "about", "keep", "full-coverage", "higher-than")
 
+# The optional fields a commitment and a qualitative fact share.
+STATEMENT_FIELDS = {
+    "indicator",
+    "program",
+    "type",
+    "agency",
+    "stated_by",
+    "compared_with",
+    "compared_with_region",
+    "compared_with_indicator",
+    "occurrence",
+    "note",
+}
 # section name -> (required fields, optional fields)
 SECTIONS: dict[str, tuple[set[str], set[str]]] = {
     "agencies": ({"id", "label", "kind", "quote"}, {"alt", "parent", "occurrence", "note", SUGGESTED}),
@@ -54,40 +67,10 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
             "note",
         },
     ),
-    "commitments": (
-        {"id", "relation", "quote"},
-        {
-            "indicator",
-            "program",
-            "target",
-            "baseline",
-            "type",
-            "period",
-            "region",
-            "agency",
-            "stated_by",
-            "compared_with",
-            "compared_with_region",
-            "compared_with_indicator",
-            "occurrence",
-            "note",
-        },
-    ),
-    "qualitative_facts": (
-        {"id", "relation", "period", "region", "quote"},
-        {
-            "indicator",
-            "program",
-            "type",
-            "agency",
-            "stated_by",
-            "compared_with",
-            "compared_with_region",
-            "compared_with_indicator",
-            "occurrence",
-            "note",
-        },
-    ),
+    # Commitments and qualitative facts share their fields (docs/curation.md); a commitment may
+    # take its period and region from its target fact.
+    "commitments": ({"id", "relation", "quote"}, {*STATEMENT_FIELDS, "target", "baseline", "period", "region"}),
+    "qualitative_facts": ({"id", "relation", "period", "region", "quote"}, STATEMENT_FIELDS),
 }
 # An entry merged into another id (replaced_by) keeps only these fields; see docs/curation.md.
 REPLACED_FIELDS = ({"id", "replaced_by"}, {"note"})
