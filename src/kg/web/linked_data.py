@@ -14,7 +14,7 @@ from kg.sparql import formats
 from kg.store.base import QueryRefused, QueryRequest
 from kg.web import get_settings, get_store
 from kg.web.api import entity_json
-from kg.web.data import iri_term, select, value
+from kg.web.data import iri_term, local_path, select, value
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -48,8 +48,7 @@ def replacement(iri: str) -> str | None:
 
 def _moved(new: str) -> Response:
     """301 to where the replacing IRI is served here, keeping the query (?format=…)."""
-    base = get_settings().base_iri
-    location = "/" + new[len(base) :] if new.startswith(base) else f"/resource?iri={quote(new, safe='')}"
+    location = local_path(new)
     other_args = [(k, v) for k, v in request.args.items(multi=True) if k != "iri"]
     if other_args:
         location += ("&" if "?" in location else "?") + "&".join(f"{quote(k)}={quote(v)}" for k, v in other_args)

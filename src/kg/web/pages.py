@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, send_from_directory
 
@@ -15,6 +15,7 @@ from kg.store.base import QueryRefused
 from kg.web import get_settings, get_store
 from kg.web.api import cache as views
 from kg.web.api import commitment_rows
+from kg.web.data import local_path
 from kg.web.scorecard import facets
 
 blueprint = Blueprint("pages", __name__)
@@ -60,11 +61,7 @@ def orgchart() -> str:
     return render_template("explorer.html", view="orgchart")
 
 
-@blueprint.app_template_filter("local_path")
-def local_path(iri: str) -> str:
-    """Our IRI as a path of this server (``https://w3id.org/cnkg/id/x`` -> ``/id/x``)."""
-    base = get_settings().base_iri
-    return "/" + iri[len(base) :] if iri.startswith(base) else f"/resource?iri={quote(iri, safe='')}"
+blueprint.add_app_template_filter(local_path, "local_path")
 
 
 @blueprint.get("/commitments")
