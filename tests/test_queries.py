@@ -84,32 +84,6 @@ def test_targets_2022_with_responsible_agency(client) -> None:  # type: ignore[n
 def test_targets_beside_achievements_share_the_indicator(client) -> None:  # type: ignore[no-untyped-def]
     rows = run(client, "targets-vs-achievements")
     assert {r["indicator_zh"] for r in rows} >= {"加工型马铃薯基地面积", "创建乡村振兴示范县数"}
-    assert all(r.get("status_en") for r in rows), "every target belongs to a commitment with a status"
-
-
-def test_commitments_answer_with_their_quotes_and_relations(client) -> None:  # type: ignore[no-untyped-def]
-    from rdflib import Graph
-    from rdflib.namespace import SKOS
-
-    from kg.curated import load
-
-    report = PROJECT_ROOT / "data" / "reports" / "shanxi-2022-04-02"
-    text = (report / "source.txt").read_text(encoding="utf-8")
-    curated = load(report / "report.yaml").items["commitments"]
-    relations = Graph().parse(PROJECT_ROOT / "data" / "vocabularies" / "relations.ttl")
-    english = {
-        str(concept).rsplit("/", 1)[-1]: str(name)
-        for concept, name in relations.subject_objects(SKOS.prefLabel)
-        if getattr(name, "language", None) == "en"
-    }
-    rows = [r for r in run(client, "commitments") if "/shanxi-2022-04-02/" in r["commitment"]]
-    assert len(rows) == len(curated)
-    by_id = {r["commitment"].rsplit("/", 1)[-1]: r for r in rows}
-    for item in curated:
-        row = by_id[item.id]
-        assert row["quote"] == item.get("quote") and row["quote"] in text
-        assert row["relation_en"] == english[str(item.get("relation"))]
-        assert row["agencies_en"] and row["what_en"] and row["status_en"]
 
 
 def test_statements_by_liu_zhijie(client) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from kg.config import PROJECT_ROOT
 from kg.curated import CuratedReport, load
 from kg.namespaces import ID, KG, OA, report_graph, report_iri
 from kg.publish import Build, memory_store
+from test_queries import run
 
 DATA = PROJECT_ROOT / "data"
 ONTOLOGY = PROJECT_ROOT / "ontology"
@@ -253,3 +254,31 @@ def test_the_2022_commitments_against_the_follow_up(with_follow_up: Build) -> No
     }
     # A commitment that names no year is never matched, even when the follow-up says the same for 2022.
     assert found["no-large-scale-return-to-poverty-kept"] == "no-outcome-yet"
+
+
+# ---------------------------------------------------------------------------------- canned queries
+
+
+def test_every_target_has_a_commitment_and_a_status(client) -> None:  # type: ignore[no-untyped-def]
+    rows = run(client, "targets-vs-achievements")
+    assert {r["indicator_zh"] for r in rows} >= {"加工型马铃薯基地面积", "创建乡村振兴示范县数"}
+    assert all(r.get("status_en") for r in rows), "every target belongs to a commitment with a status"
+
+
+def test_commitments_query_answers_with_their_quotes_and_relations(client, curated: CuratedReport) -> None:  # type: ignore[no-untyped-def]
+    text = (DATA / "reports" / SHANXI / "source.txt").read_text(encoding="utf-8")
+    relations = Graph().parse(DATA / "vocabularies" / "relations.ttl")
+    english = {
+        str(concept).rsplit("/", 1)[-1]: str(name)
+        for concept, name in relations.subject_objects(SKOS.prefLabel)
+        if isinstance(name, Literal) and name.language == "en"
+    }
+    rows = [r for r in run(client, "commitments") if f"/{SHANXI}/" in r["commitment"]]
+    items = curated.items["commitments"]
+    assert len(rows) == len(items)
+    by_id = {r["commitment"].rsplit("/", 1)[-1]: r for r in rows}
+    for item in items:
+        row = by_id[item.id]
+        assert row["quote"] == item.get("quote") and row["quote"] in text
+        assert row["relation_en"] == english[str(item.get("relation"))]
+        assert row["agencies_en"] and row["what_en"] and row["status_en"]
