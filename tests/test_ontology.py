@@ -51,6 +51,7 @@ KNOWN_TERMS = {
             "spatial",
             "created",
             "bibliographicCitation",
+            "isReplacedBy",
         )
     ),
     *(
@@ -73,6 +74,7 @@ KNOWN_TERMS = {
     "http://xmlns.com/foaf/0.1/name",
     "http://www.w3.org/ns/prov#wasDerivedFrom",
     "http://www.w3.org/ns/prov#Entity",
+    "http://www.w3.org/ns/prov#Plan",
     *(
         f"http://purl.org/linked-data/cube#{t}"
         for t in (

@@ -199,7 +199,7 @@ def test_publish_asks_for_credentials_and_uses_digest(virtuoso_server, built: Bu
     right = publish_command(built, virtuoso_server, **credentials(virtuoso_server))
     output, error = right.communicate(timeout=300)
     assert right.returncode == 0, error
-    assert b"published 12 graphs" in output
+    assert f"published {len(built.manifest['graphs'])} graphs".encode() in output
 
 
 def test_readers_never_see_a_graph_half_replaced(virtuoso_server, built: Build, settings: Settings) -> None:  # type: ignore[no-untyped-def]
@@ -340,7 +340,7 @@ def test_publish_answers_a_basic_challenge(oxigraph_server, built: Build, settin
     try:
         with pytest.raises(PublishError, match="401"):
             publish_build(built, proxy.url + "/store")
-        assert publish_build(built, proxy.url + "/store", user="publisher", password="s3cret") == 12
+        assert publish_build(built, proxy.url + "/store", user="publisher", password="s3cret") == len(built.manifest["graphs"])
         assert proxy.challenged >= 2  # asked once without credentials, once before they were sent
         store = RemoteStore(oxigraph_server.query_url, settings)
         assert store.version() == built.version

@@ -38,6 +38,9 @@ from kg.compile import (
     shared_graphs,
 )
 from kg.curated import CurationError, CurationFailed
+from kg.identity import EntityRecord, Replacement, entity_records, likely_duplicates, replaced_yet_defined, replacements
+from kg.namespaces import OUTCOMES_GRAPH
+from kg.outcomes import Linked, Summary, link, load_outcome_shapes, summarise
 from kg.publish import DATASET, Build, content_version, finish, load_store, new_version, sha256
 from kg.validate import ValidationResult, Violation, load_shapes, report_violations, validate_compiled
 
@@ -59,7 +62,36 @@ def compile_and_validate(
     compiled = compile_data(data_dir, ontology_dir, progress)
     if progress:
         progress(f"validating {len(compiled.reports)} report graph(s) with SHACL")
-    return compiled, validate_compiled(compiled, ontology_dir)
+    result = validate_compiled(compiled, ontology_dir)
+    summaries, entities, replaced = [], [], []
+    for info in compiled.reports:
+        graph = compiled.dataset.graph(info.graph)
+        summary = summarise(graph)
+        if summary is not None:
+            summaries.append(summary)
+        entities.extend(entity_records(graph))
+        replaced.extend(replacements(graph))
+    errors = replaced_yet_defined(entities, replaced)
+    if errors:
+        raise CurationFailed(errors)
+    linked = link_outcomes(summaries, compiled.ontology, compiled.vocabulary_graphs(), ontology_dir, progress)
+    add_graph(compiled.dataset, linked.graph)
+    result.violations.extend(linked.violations)
+    result.conforms = not result.violations
+    result.warnings = likely_duplicates(entities) + linked.warnings
+    return compiled, result
+
+
+def link_outcomes(
+    summaries: list[Summary], ontology: Graph, vocabularies: list[Graph], ontology_dir: Path, progress: Progress | None
+) -> Linked:
+    """The cross-report stage: every commitment against later reports, validated (kg.outcomes)."""
+    if progress:
+        progress(f"linking {sum(len(s.commitments) for s in summaries)} commitment(s) to later reports")
+    context = Graph()
+    for graph in (ontology, *vocabularies):
+        context += graph
+    return link(summaries, context, load_outcome_shapes(ontology_dir))
 
 
 @dataclass
@@ -68,6 +100,10 @@ class BatchResult:
     errors: list[CurationError] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     definitions: list[Definition] = field(default_factory=list)
+    # What the cross-report stages need of each report (kg.outcomes, kg.identity).
+    summaries: list[Summary] = field(default_factory=list)
+    entities: list[EntityRecord] = field(default_factory=list)
+    replaced: list[Replacement] = field(default_factory=list)
 
 
 class _Shared:
@@ -132,6 +168,11 @@ def compile_validate_batch(report_dirs: list[Path], part: Path, validated: Path)
                 marker.touch()
         result.reports.append(compiled.info)
         quads.append(lines)
+        summary = summarise(compiled.graph)
+        if summary is not None:
+            result.summaries.append(summary)
+        result.entities.extend(entity_records(compiled.graph))
+        result.replaced.extend(replacements(compiled.graph))
     if not result.errors and not result.violations:
         part.write_bytes(b"".join(quads))
     return result
@@ -179,6 +220,9 @@ def _merge(total: BatchResult, part: BatchResult) -> None:
     total.errors.extend(part.errors)
     total.violations.extend(part.violations)
     total.definitions.extend(part.definitions)
+    total.summaries.extend(part.summaries)
+    total.entities.extend(part.entities)
+    total.replaced.extend(part.replaced)
 
 
 def build(
@@ -193,15 +237,24 @@ def build(
         validated = out.parent / f".{out.name}.validated"
         validated.mkdir(exist_ok=True)
         result = _compile_in_parallel(data_dir, ontology_dir, parts, validated, jobs, progress)
-        errors = result.errors + duplicate_report_ids(result.reports) + conflicting_definitions(result.definitions)
+        errors = (
+            result.errors
+            + duplicate_report_ids(result.reports)
+            + conflicting_definitions(result.definitions)
+            + replaced_yet_defined(result.entities, result.replaced)
+        )
         if errors:
             raise CurationFailed(errors)
         if result.violations:
             raise ValidationFailed(ValidationResult(False, result.violations))
+        ontology, vocabularies = shared_graphs(data_dir, ontology_dir)
+        linked = link_outcomes(result.summaries, ontology, list(vocabularies.values()), ontology_dir, progress)
+        if linked.violations:
+            raise ValidationFailed(ValidationResult(False, linked.violations))
+        warnings = likely_duplicates(result.entities) + linked.warnings
         dataset_path = version / DATASET
         if progress:
             progress(f"writing the dataset of {len(result.reports)} report(s)")
-        ontology, vocabularies = shared_graphs(data_dir, ontology_dir)
         shared = [ontology, *(vocabularies[name] for name in sorted(vocabularies))]
         with dataset_path.open("wb") as target:
             for graph in shared:
@@ -209,6 +262,7 @@ def build(
             for part in sorted(parts.glob("*.nq")):  # numbered in the order of the sorted report folders
                 with part.open("rb") as source:
                     shutil.copyfileobj(source, target)
+            target.write(canonical_nquads(linked.graph))  # the cross-report graph, last
         shutil.rmtree(parts)
         if progress:
             progress("bulk-loading the Oxigraph store")
@@ -223,7 +277,12 @@ def build(
                 {"id": r.id, "graph": str(r.graph), "triples": r.triples}
                 for r in sorted(result.reports, key=lambda r: r.id)
             ],
-            "graphs": sorted([str(g.identifier) for g in shared if len(g)] + [str(r.graph) for r in result.reports]),
+            "graphs": sorted(
+                [str(g.identifier) for g in shared if len(g)]
+                + [str(r.graph) for r in result.reports]
+                + [str(OUTCOMES_GRAPH)]
+            ),
+            "warnings": warnings,
             "files": {DATASET: digest},
         }
         return finish(out, version, manifest)

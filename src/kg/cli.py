@@ -80,6 +80,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
             "choose another --out"
         ) from None
     manifest = result.manifest
+    for warning in manifest.get("warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
     if suggested:
         print(f"note: {len(suggested)} suggested label(s) not yet reviewed (kg validate lists them; "
               "kg build --strict refuses them)", file=sys.stderr)  # fmt: skip

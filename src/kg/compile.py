@@ -23,7 +23,7 @@ from typing import Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, SKOS, XSD
 
-from kg import curated
+from kg import commitments, curated
 from kg.curated import CuratedReport, CurationError, CurationFailed, Item, Location
 from kg.namespaces import (
     ELI,
@@ -40,7 +40,7 @@ from kg.namespaces import (
     report_iri,
     vocabulary_graph,
 )
-from kg.numbers import AmountError, normalise
+from kg.numbers import AmountError, normalise, shown_number
 from kg.source import QuoteAmbiguous, QuoteNotFound, SourceText, Span
 from kg.vocabularies import Vocabularies, load_vocabularies
 
@@ -306,6 +306,9 @@ class ReportBuilder:
         self.errors: list[CurationError] = []
         self.locations: dict[URIRef, Location] = {}
         self.definitions: list[Definition] = []
+        # (section, old id) -> the id it is merged into (replaced_by); references follow it.
+        self.replacements = {(item.section, item.id): str(item.get("replaced_by")) for item in report.replaced}
+        self.committed_targets: dict[str, Item] = {}  # target fact id -> the commitment to it
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -315,6 +318,21 @@ class ReportBuilder:
     def add(self, s: URIRef, p: URIRef, o: Any) -> None:
         if o is not None:
             self.graph.add((s, p, o))
+
+    def notes(self, node: URIRef, item: Item) -> None:
+        if item.get("note"):
+            for literal in _lang_literals(item.get("note")):
+                self.add(node, SKOS.note, literal)
+
+    def registered(self, section: str, value: Any) -> Item | None:
+        """The entry of ``section`` with id ``value``, following replaced_by."""
+        ident = str(value)
+        return self.registry.get(section, {}).get(self.replacements.get((section, ident), ident))
+
+    def vocabulary_iri(self, kind: str, value: Any) -> URIRef | None:
+        """The concept ``value`` of a shared vocabulary, or None (no error: for labels only)."""
+        iri = ID[f"{kind}/{value}"]
+        return iri if value is not None and iri in self.vocabularies.known else None
 
     def curated_at(self, node: URIRef, location: Location) -> None:
         self.locations[node] = location
@@ -343,6 +361,7 @@ class ReportBuilder:
                 )
                 return None
             return iri
+        value = self.replacements.get((target, value), value)
         if value not in self.registry.get(target, {}):
             known = sorted(self.registry.get(target, {}))
             close = curated._suggest(value, set(known)) if known else f"there are no {target} yet"
@@ -410,9 +429,7 @@ class ReportBuilder:
             self.add(node, SKOS.prefLabel, literal)
         for literal in _lang_literals(item.get("alt") or {}):
             self.add(node, SKOS.altLabel, literal)
-        if item.get("note"):
-            for literal in _lang_literals(item.get("note")):
-                self.add(node, SKOS.note, literal)
+        self.notes(node, item)
         self.curated_at(node, item.location)
         self.evidence(node, item)
         if item.section != "report":
@@ -452,6 +469,14 @@ class ReportBuilder:
             self.build_indicator(item)
         for item in self.report.items.get("facts", []):
             self.build_fact(item)
+        for item in self.report.items.get("commitments", []):
+            commitments.build_commitment(self, item)
+        for item in self.report.items.get("facts", []):
+            commitments.build_target_commitment(self, item)
+        for item in self.report.items.get("qualitative_facts", []):
+            commitments.build_qualitative_fact(self, item)
+        for item in self.report.replaced:
+            self.build_replaced(item)
         self.check_not_facts()
         return self.graph
 
@@ -542,6 +567,23 @@ class ReportBuilder:
         self.add(node, KG.parentProgram, self.resolve(item, "parent", "programs"))
         self.add(node, KG.establishedBy, self.resolve(item, "established_by", "documents"))
         self.add(node, DCTERMS.spatial, self.resolve(item, "region", "vocab:region"))
+        commitments.build_program_status(self, item, node)
+
+    def build_replaced(self, item: Item) -> None:
+        """An id merged into another: ``old dct:isReplacedBy new`` (the old IRI then redirects)."""
+        kind = ENTITY_KIND[item.section]
+        new = str(item.get("replaced_by"))
+        if new not in self.registry.get(item.section, {}):
+            self.error(
+                item.at("replaced_by"),
+                f"{item.id!r} is replaced by {new!r}, which is not defined under '{item.section}:' in this report",
+                f"define {new!r} in full under '{item.section}:' (copy its entry from the report that has it)",
+            )
+            return
+        node = entity_iri(kind, item.id)
+        self.add(node, DCTERMS.isReplacedBy, entity_iri(kind, new))
+        self.curated_at(node, item.location)
+        self.notes(node, item)
 
     def build_region(self, item: Item) -> None:
         node = self.resolve(item, "id", "vocab:region")
@@ -586,9 +628,7 @@ class ReportBuilder:
             number, power = value
             self.add(node, SDMX_MEASURE.obsValue, Literal(number, datatype=XSD.decimal))
             self.add(node, SDMX_ATTRIBUTE.unitMult, Literal(power, datatype=XSD.integer))
-        if item.get("note"):
-            for literal in _lang_literals(item.get("note")):
-                self.add(node, SKOS.note, literal)
+        self.notes(node, item)
         self.fact_labels(node, item, amount, value, refs)
 
     def fact_value(self, item: Item, amount: str, unit: URIRef | None) -> tuple[Decimal, int] | None:
@@ -620,7 +660,7 @@ class ReportBuilder:
     def fact_labels(
         self, node: URIRef, item: Item, amount: str, value: tuple[Decimal, int] | None, refs: dict[str, URIRef | None]
     ) -> None:
-        indicator = self.registry.get("indicators", {}).get(str(item.get("indicator")))
+        indicator = self.registered("indicators", item.get("indicator"))
         if indicator is None:
             return
         names = indicator.get("label", {})
@@ -631,9 +671,7 @@ class ReportBuilder:
             SKOS.prefLabel,
             Literal(f"{names.get('zh', '')}({label(period, 'zh')},{label(kind, 'zh')}):{amount}", lang="zh"),
         )
-        shown = f"{value[0]:,f}" if value else amount
-        if value and "." in shown:  # strip trailing decimal zeros only, never those of 100 or 1,800,000,000
-            shown = shown.rstrip("0").rstrip(".")
+        shown = shown_number(value[0]) if value else amount
         english = f"{names.get('en', '')} ({label(period, 'en')}, {label(kind, 'en')}): {shown} {label(unit, 'en')}"
         self.add(node, SKOS.prefLabel, Literal(english, lang="en"))
 

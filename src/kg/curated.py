@@ -29,6 +29,19 @@ SUGGESTED = "suggested"
 # How a target is meant (`relation:` of a target fact), for the commitments of issue 12
 RELATIONS = ("increase", "decrease", "double", "reach", "at-least", "about", "keep", "full-coverage", "higher-than")
 
+# The optional fields a commitment and a qualitative fact share.
+STATEMENT_FIELDS = {
+    "indicator",
+    "program",
+    "type",
+    "agency",
+    "stated_by",
+    "compared_with",
+    "compared_with_region",
+    "compared_with_indicator",
+    "occurrence",
+    "note",
+}
 # section name -> (required fields, optional fields)
 SECTIONS: dict[str, tuple[set[str], set[str]]] = {
     "agencies": ({"id", "label", "kind", "quote"}, {"alt", "parent", "occurrence", "note", SUGGESTED}),
@@ -39,7 +52,7 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "programs": (
         {"id", "label", "kind", "quote"},
-        {"alt", "lead", "parent", "established_by", "region", "occurrence", "note", SUGGESTED},
+        {"alt", "lead", "parent", "established_by", "region", "status", "period", "occurrence", "note", SUGGESTED},
     ),
     "regions": ({"id", "quote"}, {"occurrence", "note"}),
     "indicators": ({"id", "label", "quote"}, {"alt", "occurrence", "note", SUGGESTED}),
@@ -57,7 +70,14 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
             "note",
         },
     ),
+    # Commitments and qualitative facts share their fields (docs/curation.md); a commitment may
+    # take its period and region from its target fact.
+    "commitments": ({"id", "relation", "quote"}, {*STATEMENT_FIELDS, "target", "baseline", "period", "region"}),
+    "qualitative_facts": ({"id", "relation", "period", "region", "quote"}, STATEMENT_FIELDS),
 }
+# An entry merged into another id (replaced_by) keeps only these fields; see docs/curation.md.
+REPLACED_FIELDS = ({"id", "replaced_by"}, {"note"})
+MERGEABLE = {"agencies", "officials", "documents", "programs", "indicators"}
 POST_FIELDS = ({"id", "label", "role", "agency", "quote"}, {"occurrence", "note", SUGGESTED})
 REPORT_FIELDS = (
     {"id", "title", "issued", "publisher", "text", "quote"},
@@ -90,7 +110,15 @@ REFERENCE_FIELDS = {
     "program",
     "publisher",
     "relation",
+    "target",
+    "baseline",
+    "status",
+    "compared_with_region",
+    "compared_with_indicator",
+    "replaced_by",
 }
+# References that may name several ids: a commitment made by several agencies together.
+REFERENCE_LISTS = {("commitments", "agency"), ("qualitative_facts", "agency")}
 
 
 @dataclass(frozen=True)
@@ -146,6 +174,8 @@ class CuratedReport:
     report: Item
     items: dict[str, list[Item]]
     not_facts: list[Item]
+    # Ids merged into others: entries with only id, replaced_by and note (sections in MERGEABLE).
+    replaced: list[Item] = field(default_factory=list)
 
     def all_items(self) -> list[Item]:
         return [item for section in SECTIONS for item in self.items.get(section, [])]
@@ -195,6 +225,10 @@ def _type_problem(section: str, name: str, value: Any) -> tuple[str, str] | None
         return None
     if name in TEXT_FIELDS and not _is_text(value):
         return "must be text", f"write {name}: followed by the text, in quotes if it looks like a number or a date"
+    if (section, name) in REFERENCE_LISTS and isinstance(value, list):
+        if not value or not all(_is_scalar(v) for v in value):
+            return "must be ids", f"write {name}: <id>, or a list of ids: [<id>, <id>]"
+        return None
     if name in REFERENCE_FIELDS and not _is_scalar(value):
         return "must be one id", f"write {name}: <id>, a single id (not a list or a map)"
     if name in ("alt", "note") and not _is_labels(value):
@@ -347,6 +381,7 @@ def load(path: Path) -> CuratedReport:
     _check_suggested(report, errors)
 
     items: dict[str, list[Item]] = {}
+    replaced: list[Item] = []
     seen: dict[str, Item] = {}
     for section, (required, optional) in SECTIONS.items():
         if document.get(section) is None:
@@ -372,6 +407,11 @@ def load(path: Path) -> CuratedReport:
                 )
                 continue
             item = _item(section, node, path)
+            if section in MERGEABLE and "replaced_by" in item.data:
+                _check_fields(item, *REPLACED_FIELDS, errors)
+                _check_id(item, seen, errors)
+                replaced.append(item)
+                continue
             _check_fields(item, required, optional, errors)
             _check_id(item, seen, errors)
             if "label" in required:
@@ -431,7 +471,7 @@ def load(path: Path) -> CuratedReport:
         not_facts.append(item)
     if errors:
         raise CurationFailed(errors)
-    return CuratedReport(path, report, items, not_facts)
+    return CuratedReport(path, report, items, not_facts, replaced)
 
 
 def slugify(text: str, words: int = 6) -> str:

@@ -41,6 +41,8 @@ PREFIXES: dict[str, str] = {
 }
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
+# Computed across reports by the build: every commitment's outcome (kg.outcomes).
+OUTCOMES_GRAPH = GRAPH["outcomes"]
 
 
 def bind_prefixes(graph: Graph) -> Graph:

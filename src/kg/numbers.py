@@ -88,3 +88,9 @@ def read_numeral(numeral: str) -> Decimal:
         return Decimal(str(cn2an.cn2an(numeral, "normal"))).normalize()
     except (ValueError, KeyError, InvalidOperation):
         raise AmountError(f"cannot read {numeral!r} as a number") from None
+
+
+def shown_number(number: Decimal) -> str:
+    """1800000000 -> "1,800,000,000"; 8.10 -> "8.1" (trailing decimal zeros only, never those of 100)."""
+    shown = f"{number:,f}"
+    return shown.rstrip("0").rstrip(".") if "." in shown else shown

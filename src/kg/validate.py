@@ -6,7 +6,7 @@ vocabularies and the ontology, so the cost grows linearly with the number of rep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
@@ -37,6 +37,8 @@ class Violation:
 class ValidationResult:
     conforms: bool
     violations: list[Violation]
+    # Not errors: likely duplicates, outcomes a rule could not assess (kg.identity, kg.outcomes).
+    warnings: list[str] = field(default_factory=list)
 
     def as_turtle(self) -> str:
         """The result as a SHACL validation report, each result with where to fix it (kg:curatedAt)."""
@@ -59,9 +61,10 @@ class ValidationResult:
         return graph.serialize(format="turtle")
 
     def text(self) -> str:
+        lines = [f"warning: {w}" for w in self.warnings]
         if self.conforms:
-            return "conforms: every report graph satisfies the shapes"
-        lines = [f"{len(self.violations)} violation(s):"]
+            return "\n".join([*lines, "conforms: every report graph satisfies the shapes"])
+        lines.append(f"{len(self.violations)} violation(s):")
         lines.extend(str(v) for v in self.violations)
         return "\n".join(lines)
 

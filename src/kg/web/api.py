@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from kg.namespaces import BASE
 from kg.queries import load_all
 from kg.store.base import QueryRefused
-from kg.web import get_settings, get_store
+from kg.web import get_settings, get_store, scorecard
 from kg.web.data import (
     SearchIndex,
     VersionedCache,
@@ -450,6 +450,34 @@ def facts() -> Response:
     if request.args.get("format") == "csv":
         return _as_csv(rows, FACT_COLUMNS)
     return jsonify(facts=rows)
+
+
+def commitment_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, str | None]]:
+    """The scorecard's rows (all of them, and those the request's filters select) and the filters."""
+    every = cache().get("commitments", lambda: scorecard.rows(get_store()))
+    wanted = {name: request.args.get(name) or None for name in scorecard.FILTERS}
+    for name in ("status", "relation"):
+        known = {row[name] for row in every} | (set(scorecard.STATUS_ORDER) if name == "status" else set())
+        if wanted[name] and wanted[name] not in known:
+            raise QueryRefused(400, f"unknown {name} {wanted[name]!r}; use one of: {', '.join(sorted(known))}")
+    return every, scorecard.filtered(every, **wanted), wanted
+
+
+@blueprint.get("/commitments")
+def commitments() -> Response:
+    """The commitments scorecard: every commitment with its outcome and both quotes; ?format=csv.
+    Filters: report (id), agency (id or IRI), status, relation."""
+    every, chosen, wanted = commitment_rows()
+    if request.args.get("format") == "csv":
+        return _as_csv(chosen, scorecard.COLUMNS)
+    return jsonify(
+        commitments=chosen,
+        count=len(chosen),
+        total=len(every),
+        truncated=False,
+        filters=wanted,
+        facets=scorecard.facets(every),
+    )
 
 
 @blueprint.get("/orgchart")

@@ -13,8 +13,9 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
-from kg.namespaces import sparql_prefixes
+from kg.namespaces import BASE, sparql_prefixes
 from kg.sparql.formats import JSON
 from kg.store.base import QueryRefused, QueryRequest, Store
 
@@ -27,6 +28,12 @@ def iri_term(value: str) -> str:
     if not value or len(value) > 2000 or not IRI_CHARS.match(value) or ":" not in value:
         raise QueryRefused(400, f"not a valid IRI: {value[:200]!r}")
     return f"<{value}>"
+
+
+def local_path(iri: str) -> str:
+    """Where this server shows an IRI: ours by its path (``…/cnkg/id/x`` -> ``/id/x``), others by
+    ``/resource?iri=``."""
+    return "/" + iri[len(BASE) :] if iri.startswith(BASE) else f"/resource?iri={quote(iri, safe='')}"
 
 
 def values_of(iris: set[str]) -> str:
@@ -172,6 +179,10 @@ TYPE_ORDER = {
     KG + "Indicator": 5,
     KG + "Region": 6,
     "http://purl.org/linked-data/cube#Observation": 7,
+    KG + "Commitment": 7.1,
+    KG + "QualitativeFact": 7.2,
+    KG + "Outcome": 7.3,
+    KG + "ProgramStatus": 7.4,
     KG + "Report": 8,
     KG + "Unit": 9,
     KG + "Period": 10,

@@ -7,15 +7,16 @@ at ``/graph/<path>``. Each HTML page links to its RDF with ``<link rel="alternat
 from __future__ import annotations
 
 import itertools
+from urllib.parse import quote
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 
 from kg.namespaces import BASE
 from kg.sparql import formats
 from kg.store.base import QueryRefused, QueryRequest
 from kg.web import get_store
 from kg.web.api import entity_json
-from kg.web.data import iri_term
+from kg.web.data import iri_term, local_path, select, value
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -43,7 +44,27 @@ def _describe(construct: str, media_type: str) -> Response:
     return response
 
 
+def replacement(iri: str) -> str | None:
+    """The IRI an id was merged into (``dct:isReplacedBy``, curated as ``replaced_by``), if any."""
+    rows = select(get_store(), f"SELECT ?new WHERE {{ {iri_term(iri)} dct:isReplacedBy ?new }} LIMIT 1")
+    return value(rows[0], "new") if rows else None
+
+
+def _moved(new: str) -> Response:
+    """301 to where the replacing IRI is served here, keeping the query (?format=…)."""
+    location = local_path(new)
+    other_args = [(k, v) for k, v in request.args.items(multi=True) if k != "iri"]
+    if other_args:
+        location += ("&" if "?" in location else "?") + "&".join(f"{quote(k)}={quote(v)}" for k, v in other_args)
+    response = redirect(location, code=301)
+    response.headers["Link"] = f'<{new}>; rel="canonical"'
+    return response
+
+
 def resource(iri: str) -> Response | str:
+    new = replacement(iri)
+    if new is not None:
+        return _moved(new)
     media_type = _wanted()
     if not media_type:
         raise QueryRefused(406, f"acceptable: text/html, {', '.join(RDF_TYPES)}")

@@ -3,12 +3,18 @@ downloads, and the front-end packages installed from npm (served locally: no CDN
 
 from __future__ import annotations
 
+from collections import Counter
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, abort, render_template, send_from_directory
 
 from kg.export import FORMATS, export
 from kg.store.base import QueryRefused
 from kg.web import get_settings, get_store
 from kg.web.api import cache as views
+from kg.web.api import commitment_rows
+from kg.web.data import local_path
+from kg.web.scorecard import facets
 
 blueprint = Blueprint("pages", __name__)
 
@@ -50,6 +56,26 @@ def charts() -> str:
 @blueprint.get("/orgchart")
 def orgchart() -> str:
     return render_template("explorer.html", view="orgchart")
+
+
+blueprint.add_app_template_filter(local_path, "local_path")
+
+
+@blueprint.get("/commitments")
+def commitments_page() -> str:
+    """The scorecard: commitments by report, agency and status, each opening both sentences in the reader."""
+    every, chosen, wanted = commitment_rows()
+    matrix = Counter((row["report"], row["status"]) for row in every)
+    return render_template(
+        "commitments.html",
+        rows=chosen,
+        total=len(every),
+        facets=facets(every),
+        filters=wanted,
+        matrix=matrix,
+        query_string=urlencode({k: v for k, v in wanted.items() if v}),
+        view="commitments",
+    )
 
 
 @blueprint.get("/query")

@@ -9,6 +9,7 @@ const STRINGS = {
   "nav.reader": { zh: "报告原文", en: "Report" },
   "nav.charts": { zh: "图表", en: "Charts" },
   "nav.orgchart": { zh: "机构", en: "Organisation" },
+  "nav.commitments": { zh: "承诺", en: "Commitments" },
   "nav.query": { zh: "SPARQL 查询", en: "SPARQL" },
   "search.placeholder": { zh: "搜索人物、机构、指标…(如 刘志杰、马铃薯)", en: "Search people, agencies, figures… (e.g. Liu Zhijie, potato)" },
   "search.none": { zh: "没有找到“{q}”", en: "Nothing found for “{q}”" },
