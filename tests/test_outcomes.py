@@ -42,7 +42,7 @@ from kg.outcomes import (
     assess,
 )
 from kg.publish import Build, memory_store
-from kg.web.scorecard import COLUMNS
+from kg.web.readmodels.commitments import COLUMNS
 from test_ontology import CHECKS, KNOWN_TERMS
 
 ONTOLOGY = PROJECT_ROOT / "ontology"

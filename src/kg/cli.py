@@ -130,10 +130,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.errors import QueryRefused
     from kg.publish import BuildError
     from kg.sparql.formats import JSON, TURTLE
     from kg.sparql.guard import inspect
-    from kg.store.base import QueryRefused, QueryRequest
+    from kg.store.base import QueryRequest
     from kg.store.embedded import EmbeddedStore
     from kg.tables import render_results
 

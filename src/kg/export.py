@@ -6,8 +6,6 @@ position and id), so the same build gives the same bytes and two releases can be
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pyoxigraph
 
 from kg.namespaces import PREFIXES
 from kg.publish import Build, memory_store
+from kg.tables import csv_text
 
 # name -> (oxigraph format, keeps named graphs)
 RDF_FORMATS: dict[str, tuple[pyoxigraph.RdfFormat, bool]] = {
@@ -84,14 +83,9 @@ def facts_rows(store: pyoxigraph.Store, queries_dir: Path) -> Iterable[list[str]
 
 
 def export_csv(build: Build, queries_dir: Path) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
     position = CSV_COLUMNS.index("start")
     rows = sorted(facts_rows(open_dataset(build), queries_dir), key=lambda r: (r[0], int(r[position] or 0), r[1], r))
-    writer.writerows(rows)
-    # A BOM so spreadsheet programs read the Chinese text as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_text(CSV_COLUMNS, (dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows), bom=True).encode("utf-8")
 
 
 def export(build: Build, name: str, queries_dir: Path) -> bytes:

@@ -149,7 +149,7 @@ def choose(accept: str | None, format_values: Sequence[str], available: Sequence
     return negotiate(accept, available, is_graph)
 
 
-def _term_json(term: object) -> dict[str, str]:
+def term_json(term: object) -> dict[str, str]:
     if isinstance(term, pyoxigraph.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, pyoxigraph.BlankNode):
@@ -240,7 +240,7 @@ def select_pieces(variables: list[str], rows: Iterable[Sequence[object]], media_
         yield head[:-1] + b', "results": {"bindings": ['
         separator = b""
         for row in rows:
-            binding = {name: _term_json(term) for name, term in zip(variables, row, strict=True) if term is not None}
+            binding = {name: term_json(term) for name, term in zip(variables, row, strict=True) if term is not None}
             yield separator + json.dumps(binding, ensure_ascii=False).encode()
             separator = b", "
         yield b"]}}"

@@ -35,7 +35,7 @@ from rdflib.plugins.sparql.parser import UpdateUnit as UPDATE_GRAMMAR
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
-from kg.store.base import QueryRefused
+from kg.errors import QueryRefused
 
 CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")

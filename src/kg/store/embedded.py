@@ -35,15 +35,19 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyoxigraph
 
 from kg.config import Settings
+from kg.errors import QueryRefused, too_many_rows
 from kg.publish import Build, BuildError, hold, open_build, release
 from kg.sparql import formats
-from kg.store.base import QueryRefused, QueryRequest, QueryResult, execute_by_stream, too_many_rows
+from kg.store.base import QueryRequest, QueryResult, Rows, execute_by_stream, graph_of_ntriples, rows_of_json
 from kg.store.sandbox import deny_network
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 log = logging.getLogger("kg.store")
 
@@ -394,8 +398,17 @@ class EmbeddedStore:
     def execute(self, request: QueryRequest) -> QueryResult:
         return execute_by_stream(self, request)
 
+    def select_rows(self, sparql: str, limit: int | None = None) -> Rows:
+        return rows_of_json(self.execute(QueryRequest(sparql, formats.JSON)).body, limit)
+
+    def construct(self, sparql: str) -> Graph:
+        return graph_of_ntriples(self.execute(QueryRequest(sparql, formats.NTRIPLES)).body)
+
     def version(self) -> str:
         return self._current().build.version
+
+    def local_build(self) -> Build:
+        return self.build
 
     def describe(self) -> dict[str, object]:
         build = self._current().build
