@@ -61,19 +61,21 @@ def _statement_key(statement: pyoxigraph.Quad | pyoxigraph.Triple) -> tuple[str,
 
 def export_rdf(build: Build, name: str) -> bytes:
     rdf_format, keeps_graphs = RDF_FORMATS[name]
-    options = {"prefixes": PREFIXES} if rdf_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TRIG) else {}
+    prefixes = PREFIXES if rdf_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TRIG) else None
     quads = pyoxigraph.parse(path=str(build.dataset_path), format=pyoxigraph.RdfFormat.N_QUADS)
     if keeps_graphs:
         statements: list[pyoxigraph.Quad] | list[pyoxigraph.Triple] = sorted(quads, key=_statement_key)
     else:
         # Triple formats carry the union of all graphs, as a set: the default graph of the published store.
         statements = sorted({quad.triple for quad in quads}, key=_statement_key)
-    return pyoxigraph.serialize(statements, format=rdf_format, **options) or b""
+    return pyoxigraph.serialize(statements, format=rdf_format, prefixes=prefixes) or b""
 
 
 def facts_rows(store: pyoxigraph.Store, queries_dir: Path) -> Iterable[list[str]]:
     query = (queries_dir / FACTS_QUERY).read_text(encoding="utf-8")
     solutions = store.query(query)
+    if not isinstance(solutions, pyoxigraph.QuerySolutions):
+        raise ValueError(f"{FACTS_QUERY} must be a SELECT query")
     for solution in solutions:
         row = []
         for column in CSV_COLUMNS:

@@ -101,7 +101,8 @@ class _Parser:
             if self._executor is None:
                 self._executor = self._start()
             executor = self._executor
-        return executor.submit(grammar.parse_string, text, parse_all=True).result()
+        parsed: ParseResults = executor.submit(grammar.parse_string, text, parse_all=True).result()
+        return parsed
 
 
 _parser = _Parser()

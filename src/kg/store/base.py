@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph
 
@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 
 # A term of a SPARQL result: pyoxigraph's classes, whichever store computed it.
 Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
+
+
+def lexical(term: Term) -> str:
+    """A term's lexical value: the IRI, the blank node id, the literal's text (a quoted triple in N-Triples)."""
+    return str(term) if isinstance(term, pyoxigraph.Triple) else term.value
+
+
 # One solution: its bound variables (an unbound variable is absent, as in SPARQL JSON).
 Row = dict[str, Term]
 
@@ -92,7 +99,7 @@ class Store(Protocol):
         downloads; None for a store on another server."""
         ...
 
-    def describe(self) -> dict[str, object]: ...
+    def describe(self) -> dict[str, Any]: ...
 
     def close(self) -> None: ...
 

@@ -29,7 +29,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph
 
@@ -97,7 +97,8 @@ class GraphStore:
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 self.server = response.headers.get("Server", self.server)
-                return response.read()
+                body: bytes = response.read()
+                return body
         except urllib.error.HTTPError as error:
             self.server = error.headers.get("Server", self.server)
             if error.code == 404 and request.get_method() == "GET":
@@ -155,8 +156,8 @@ class GraphStore:
         return self._send(request, f"SPARQL {'update' if update else 'query'} at {endpoint}")
 
 
-def ntriples(triples: object) -> bytes:
-    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
+def ntriples(triples: Iterable[pyoxigraph.Triple]) -> bytes:
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
 
 
 def build_record(build: Build, graphs: list[str], union_graph: str | None) -> bytes:

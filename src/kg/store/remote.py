@@ -45,7 +45,7 @@ from kg.errors import QueryRefused, too_many_rows
 from kg.namespaces import GRAPH, ID, KG, PREFIXES
 from kg.sparql import formats
 from kg.sparql.guard import QueryInfo, inspect
-from kg.store.base import QueryRequest, QueryResult, Rows, execute_by_stream, graph_of_ntriples, within
+from kg.store.base import QueryRequest, QueryResult, Rows, execute_by_stream, graph_of_ntriples, lexical, within
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -90,7 +90,7 @@ class RemoteStore:
         self.settings = settings
         self._lock = threading.Lock()
         self._publication: tuple[float, Publication] | None = None
-        self._description: tuple[str, dict[str, object]] | None = None
+        self._description: tuple[str, dict[str, Any]] | None = None
         self.is_virtuoso = False
         self.server_row_cap: int | None = None
         self.publication()  # fail fast, with a clear message, when the server is not there
@@ -328,14 +328,14 @@ class RemoteStore:
 
     def _count(self, query: str) -> int:
         rows = self.select_rows(query).rows
-        return int(rows[0]["n"].value) if rows else 0
+        return int(lexical(rows[0]["n"])) if rows else 0
 
-    def describe(self) -> dict[str, object]:
+    def describe(self) -> dict[str, Any]:
         version = self.version()
         if self._description and self._description[0] == version:
             return self._description[1]
         graphs = self.select_rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
-        names = sorted(row["g"].value for row in graphs)
+        names = sorted(lexical(row["g"]) for row in graphs)
         quads = self._count(
             f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{BUILD_GRAPH}>) }}"
         )
@@ -345,7 +345,7 @@ class RemoteStore:
             if "/graph/report/" in name:
                 size = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
                 reports.append({"id": name.rsplit("/", 1)[-1], "graph": name, "triples": size})
-        description: dict[str, object] = {
+        description: dict[str, Any] = {
             "engine": f"remote SPARQL server {self.url}",
             "version": version,
             "graphs": names,

@@ -9,7 +9,7 @@ import pyoxigraph
 
 from kg.errors import QueryRefused
 from kg.namespaces import sparql_prefixes
-from kg.store.base import Row, Rows, Store, Term
+from kg.store.base import Row, Rows, Store, Term, lexical
 
 IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]+$')
 PREFIXES = sparql_prefixes()
@@ -35,9 +35,7 @@ def select(store: Store, query: str, limit: int | None = None) -> Rows:
 def value(row: Row, name: str) -> str | None:
     """The lexical value of a bound variable (an IRI, a blank node id, a literal's text), or None."""
     term = row.get(name)
-    if term is None:
-        return None
-    return str(term) if isinstance(term, pyoxigraph.Triple) else term.value
+    return lexical(term) if term is not None else None
 
 
 def number(row: Row, name: str) -> int:

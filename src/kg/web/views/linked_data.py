@@ -9,9 +9,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg.errors import QueryRefused
-from kg.namespaces import BASE
+from kg.namespaces import BASE, GRAPH, ID, ONTOLOGY_GRAPH
 from kg.sparql import formats
 from kg.store.base import QueryRequest
 from kg.web.context import get_store
@@ -29,7 +30,7 @@ def _rdf(construct: str, media_type: str) -> Response:
     return render_stream(get_store().stream(QueryRequest(construct, media_type)), media_type)
 
 
-def _moved(new: str) -> Response:
+def _moved(new: str) -> BaseResponse:
     """301 to where the replacing IRI is served here, keeping the query (?format=…)."""
     location = local_path(new)
     other_args = [(k, v) for k, v in request.args.items(multi=True) if k != "iri"]
@@ -40,7 +41,7 @@ def _moved(new: str) -> Response:
     return response
 
 
-def resource(iri: str) -> Response | str:
+def resource(iri: str) -> BaseResponse | str:
     new = entities.replacement(get_store(), iri)
     if new is not None:
         return _moved(new)
@@ -53,16 +54,16 @@ def resource(iri: str) -> Response | str:
 
 
 @blueprint.get("/id/<path:rest>")
-def identified(rest: str) -> Response | str:
-    return resource(BASE + "id/" + rest)
+def identified(rest: str) -> BaseResponse | str:
+    return resource(str(ID) + rest)
 
 
 @blueprint.get("/ontology")
-def ontology() -> Response | str:
+def ontology() -> BaseResponse | str:
     media_type = page_type()
     if media_type == HTML:
         return resource(BASE + "ontology")
-    return _rdf(entities.graph_query(BASE + "graph/ontology"), media_type or formats.TURTLE)
+    return _rdf(entities.graph_query(str(ONTOLOGY_GRAPH)), media_type or formats.TURTLE)
 
 
 @blueprint.get("/graph/<path:rest>")
@@ -70,11 +71,11 @@ def named_graph(rest: str) -> Response:
     media_type = page_type()
     if media_type in ("", HTML):
         media_type = formats.TURTLE
-    return _rdf(entities.graph_query(BASE + "graph/" + rest), media_type)
+    return _rdf(entities.graph_query(str(GRAPH) + rest), media_type)
 
 
 @blueprint.get("/resource")
-def any_resource() -> Response | str:
+def any_resource() -> BaseResponse | str:
     """Any IRI in the store (ours or a vocabulary's), by ``?iri=``."""
     iri = request.args.get("iri", "")
     iri_term(iri)

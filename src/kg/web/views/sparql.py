@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, redirect, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg.errors import QueryRefused
 from kg.namespaces import BASE, SD, VOID, bind_prefixes
@@ -178,7 +179,7 @@ def _kept(chunks: Iterator[bytes], keep: Callable[[bytes], None]) -> Iterator[by
 
 
 @blueprint.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"], provide_automatic_options=False)
-def endpoint() -> Response:
+def endpoint() -> BaseResponse:
     if request.method == "OPTIONS":  # CORS preflight; the headers are added by cors()
         return Response(status=204)
     operation = _read_request()
@@ -251,7 +252,7 @@ def service_description() -> Response:
     description = get_store().describe()
     # The default graph is the union of the named graphs, as a set: its distinct triples.
     graph.add((default_graph, VOID.triples, Literal(int(description.get("triples", 0)), datatype=XSD.integer)))
-    for name in description.get("graphs", []):  # type: ignore[union-attr]
+    for name in description.get("graphs", []):
         named = BNode()
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, SD.name, URIRef(str(name))))
@@ -287,7 +288,7 @@ def void() -> Response:
     graph.add((dataset, VOID.triples, Literal(int(description.get("triples", 0)), datatype=XSD.integer)))
     for fmt in ("turtle", "nt", "jsonld", "trig", "csv"):
         graph.add((dataset, VOID.dataDump, URIRef(f"{root}/download/{fmt}")))
-    for report in description.get("reports", []):  # type: ignore[union-attr]
+    for report in description.get("reports", []):
         subset = URIRef(f"{root}/void#{report['id']}")
         graph.add((dataset, VOID.subset, subset))
         graph.add((subset, RDF.type, VOID.Dataset))
