@@ -47,7 +47,7 @@ function wrap(text, width) {
   return lines;
 }
 
-export async function initCharts(app) {
+export async function initCharts(_app) {
   const body = document.getElementById("charts-body");
   const filters = document.getElementById("chart-filters");
   const Chart = window.Chart;
