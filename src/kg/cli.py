@@ -100,7 +100,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from kg.curated import CurationFailed, unreviewed_suggestions
 
     try:
-        _, result = compile_and_validate(settings.data_dir, settings.ontology_dir, progress_printer())
+        result = compile_and_validate(settings.data_dir, settings.ontology_dir, progress_printer()).validation
     except CurationFailed as failed:
         print(f"{len(failed.errors)} problem(s) in the curated data:\n{failed}")
         return 1

@@ -14,7 +14,6 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
-from kg.compile import Compiled
 from kg.curated import Location
 from kg.namespaces import KG, SH, bind_prefixes
 
@@ -130,16 +129,3 @@ def report_violations(
             )
         )
     return violations
-
-
-def validate_compiled(compiled: Compiled, ontology_dir: Path) -> ValidationResult:
-    shapes = load_shapes(ontology_dir)
-    context = Graph()
-    context += compiled.ontology
-    for graph in compiled.vocabulary_graphs():
-        context += graph
-    violations: list[Violation] = []
-    for report in compiled.reports:
-        violations.extend(report_violations(compiled.dataset.graph(report.graph), context, shapes, compiled.locations))
-    violations.sort(key=lambda v: (str(v.location.path), v.location.line) if v.location else ("~", 0))
-    return ValidationResult(not violations, violations)
