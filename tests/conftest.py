@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import signal
 import socket
@@ -10,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -39,8 +42,37 @@ def pytest_runtest_call(item: pytest.Item) -> object:
     return result
 
 
-def run_kg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """The `kg` command line, as a user runs it, with its output captured."""
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_kg(*args: str) -> CliResult:
+    """The `kg` command line in this process (``kg.cli.main``), its output and exit status captured.
+    An exception that escapes ``main`` (a traceback a user would see) fails the calling test."""
+    from kg.cli import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as stopped:  # argparse's usage errors
+            status = stopped.code if isinstance(stopped.code, int) else 1
+    return CliResult(status, _text(out), _text(err))
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    buffer = stream.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue().decode("utf-8")
+
+
+def run_kg_process(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """The `kg` command line in its own process: for `kg serve`, which binds ports and handles signals."""
     return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=timeout)
 
 

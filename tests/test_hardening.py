@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_kg
+from conftest import run_kg_process
 from kg.build import build
 from kg.config import PROJECT_ROOT, Settings
 from kg.publish import BuildError, open_build
@@ -264,7 +264,7 @@ def test_corrupt_or_half_written_build_is_refused_at_startup(tmp_path: Path, bui
     (broken / "v" / "manifest.json").unlink()
     with pytest.raises(BuildError, match="half-written"):
         open_build(broken / "build")
-    result = run_kg("serve", "--build", str(broken / "build"), "--port", "0", timeout=60)
+    result = run_kg_process("serve", "--build", str(broken / "build"), "--port", "0", timeout=60)
     assert result.returncode == 1
     assert "half-written" in result.stderr and "kg build" in result.stderr
 
