@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from kg.build import build as run_build
+from kg.builddir import Build, open_build
 from kg.config import PROJECT_ROOT, Settings
-from kg.publish import Build, open_build
 
 DATA = PROJECT_ROOT / "data"
 ONTOLOGY = PROJECT_ROOT / "ontology"

@@ -17,10 +17,10 @@ from rdflib import Graph
 from ruamel.yaml import YAML
 
 from kg.build import build
+from kg.builddir import Build
 from kg.compile import ENTITY_KIND
 from kg.config import PROJECT_ROOT, Settings
 from kg.namespaces import BASE
-from kg.publish import Build
 from kg.synth import synth
 from kg.web import create_app
 

@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from conftest import run_kg_process
 from kg.build import build
+from kg.builddir import BuildError, open_build
 from kg.config import PROJECT_ROOT, Settings
-from kg.publish import BuildError, open_build
 from kg.web import create_app
 
 ONTOLOGY = PROJECT_ROOT / "ontology"

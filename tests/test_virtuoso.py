@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from conftest import start_server
+from kg.builddir import Build
 from kg.config import Settings
-from kg.publish import Build
 from kg.sparql.formats import JSON
 from kg.store.base import QueryRequest
 from kg.store.graph_store import STAGING_PREFIX, UNION_PREFIX

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.builddir import Build
 from kg.config import Settings
-from kg.publish import Build
 
 VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
 ISQL = shutil.which("isql-vt") or "/usr/bin/isql-vt"

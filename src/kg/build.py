@@ -4,7 +4,7 @@ Reports are independent (each defines and quotes what it refers to), so they are
 validated in batches on every core; the cost grows linearly with the number of reports. What the
 union needs besides — an entity defined by several reports agrees on its kind and labels — is
 checked after the batches, on what each report defines. Only if every report conforms is
-anything published, and then atomically (``kg.publish``).
+anything published, and then atomically (``kg.builddir``).
 
 The dataset is written in a canonical order (graphs in a fixed order, each graph's lines sorted),
 and none of our graphs has blank nodes, so the same input gives the same bytes.
@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from kg.builddir import DATASET, Build, content_version, finish, load_store, new_version, sha256
 from kg.compile import (
     Definition,
     ReportInfo,
@@ -41,7 +42,6 @@ from kg.curated import CurationError, CurationFailed
 from kg.identity import EntityRecord, Replacement, entity_records, likely_duplicates, replaced_yet_defined, replacements
 from kg.namespaces import OUTCOMES_GRAPH
 from kg.outcomes import Linked, Summary, link, load_outcome_shapes, summarise
-from kg.publish import DATASET, Build, content_version, finish, load_store, new_version, sha256
 from kg.validate import ValidationResult, Violation, load_shapes, report_violations
 
 Progress = Callable[[str], None]

@@ -29,7 +29,7 @@ def write_output(data: bytes, output: str | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from kg.publish import write_atomic
+    from kg.builddir import write_atomic
 
     try:
         write_atomic(Path(output), data)
@@ -54,8 +54,8 @@ def read_text(path: str, what: str) -> str:
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from kg.build import ValidationFailed, build
+    from kg.builddir import BuildError
     from kg.curated import CurationFailed, unreviewed_suggestions
-    from kg.publish import BuildError
 
     suggested = unreviewed_suggestions(settings.data_dir)
     if suggested and args.strict:
@@ -116,8 +116,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.builddir import BuildError, held_build
     from kg.export import export
-    from kg.publish import BuildError, held_build
 
     try:
         with held_build(settings.build_dir) as build:
@@ -130,8 +130,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.builddir import BuildError
     from kg.errors import QueryRefused
-    from kg.publish import BuildError
     from kg.sparql.formats import JSON, TURTLE
     from kg.sparql.guard import inspect
     from kg.store.base import QueryRequest
@@ -166,7 +166,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.publish import BuildError, held_build
+    from kg.builddir import BuildError, held_build
     from kg.store.graph_store import PublishError, publish_build
 
     if not args.to.startswith(("http://", "https://")):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph
 
+from kg.builddir import Build, memory_store
 from kg.namespaces import PREFIXES
-from kg.publish import Build, memory_store
 from kg.tables import csv_text
 
 # name -> (oxigraph format, keeps named graphs)

@@ -21,8 +21,8 @@ GRACE_SECONDS = 2.0
 def serve(settings: Settings) -> int:
     import waitress
 
+    from kg.builddir import BuildError
     from kg.errors import QueryRefused
-    from kg.publish import BuildError
     from kg.web.app import create_app, store_of
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

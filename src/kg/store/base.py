@@ -22,7 +22,7 @@ import pyoxigraph
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kg.publish import Build
+    from kg.builddir import Build
 
 # A term of a SPARQL result: pyoxigraph's classes, whichever store computed it.
 Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple

@@ -13,7 +13,7 @@ engine, not for the client.
 
 The store follows ``build/``: when a new build is published there, new queries go to a new pool
 of workers on the new version, while queries in flight finish on the old pool, which is then
-retired. Each pool holds a shared lock on its version directory (:func:`kg.publish.hold`) so that
+retired. Each pool holds a shared lock on its version directory (:func:`kg.builddir.hold`) so that
 ``prune`` never removes a version that a server still reads.
 
 This module is also the worker's program (``python -m kg.store.embedded``); it imports neither
@@ -39,9 +39,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph
 
+from kg.builddir import Build, BuildError, hold, open_build, release
 from kg.config import Settings
 from kg.errors import QueryRefused, too_many_rows
-from kg.publish import Build, BuildError, hold, open_build, release
 from kg.sparql import formats
 from kg.store.base import QueryRequest, QueryResult, Rows, execute_by_stream, graph_of_ntriples, rows_of_json
 from kg.store.sandbox import deny_network

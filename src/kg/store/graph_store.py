@@ -33,8 +33,8 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph
 
+from kg.builddir import Build, union_triples
 from kg.namespaces import GRAPH, KG
-from kg.publish import Build, union_triples
 from kg.store.remote import BUILD_GRAPH, BUILD_NODE
 
 UNION_PREFIX = str(GRAPH["union/"])

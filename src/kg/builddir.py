@@ -1,4 +1,4 @@
-"""Stage 4: publish a validated dataset as a build directory, atomically.
+"""The build directory: a validated dataset written as a version directory, swapped in atomically.
 
 ``build/`` is a symbolic link to a complete version directory beside it
 (``.build.versions/<stamp>/``). A new version is written in full — dataset, bulk-loaded
