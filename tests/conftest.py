@@ -211,7 +211,7 @@ class OxigraphServer:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, built: Build) -> Iterator[OxigraphServer]:
-    from kg.store.graph_store import publish_build
+    from kg.publish import publish_build
 
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db")
     publish_build(built, server.store_url)

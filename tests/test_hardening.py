@@ -274,9 +274,9 @@ def test_kill_9_during_publish_leaves_every_graph_whole(oxigraph_server, built, 
     every graph is A's or B's, never half, and the version graph still names A."""
     import json
 
+    from kg.publish import publish_build
     from kg.sparql.formats import JSON
     from kg.store.base import QueryRequest
-    from kg.store.graph_store import publish_build
     from kg.store.remote import RemoteStore
     from kg.synth import synth
 
@@ -311,7 +311,7 @@ def test_kill_9_during_publish_leaves_every_graph_whole(oxigraph_server, built, 
 
 def test_external_store_away_gives_503_and_service_resumes(tmp_path: Path, built) -> None:  # type: ignore[no-untyped-def]
     from conftest import OxigraphServer
-    from kg.store.graph_store import publish_build
+    from kg.publish import publish_build
 
     server = OxigraphServer(tmp_path / "db")
     try:

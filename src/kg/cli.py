@@ -167,7 +167,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
     from kg.builddir import BuildError, held_build
-    from kg.store.graph_store import PublishError, publish_build
+    from kg.publish import PublishError, publish_build
 
     if not args.to.startswith(("http://", "https://")):
         raise CommandFailed(f"--to {args.to!r} is not an http(s) URL; e.g. http://127.0.0.1:7878/store")
