@@ -274,11 +274,11 @@ def test_kill_9_during_publish_leaves_every_graph_whole(oxigraph_server, built, 
     every graph is A's or B's, never half, and the version graph still names A."""
     import json
 
+    from kg.authoring.synth import synth
     from kg.publish import publish_build
     from kg.sparql.formats import JSON
     from kg.store.base import QueryRequest
     from kg.store.remote import RemoteStore
-    from kg.synth import synth
 
     data = tmp_path / "data"
     synth(3, data)

@@ -10,9 +10,9 @@ import pyoxigraph
 import pytest
 
 from conftest import run_kg
+from kg.authoring.synth import synth
 from kg.build import build
 from kg.config import PROJECT_ROOT
-from kg.synth import synth
 
 ONTOLOGY = PROJECT_ROOT / "ontology"
 

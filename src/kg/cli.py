@@ -184,7 +184,7 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.synth import synth
+    from kg.authoring.synth import synth
 
     if args.reports < 1:
         raise CommandFailed(f"--reports {args.reports}: give a number of reports of at least 1")
