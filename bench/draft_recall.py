@@ -56,7 +56,7 @@ FACT_ATTRIBUTES = ("type", "period", "unit", "qualifier", "region")
 EXACT = ("type", "period", "unit")  # with the value, which every match has
 # Fixtures written and curated by hand before `kg draft` was ever run on them (issue 17); the
 # others (the Shanxi report and the first three fixtures) were used to write the rules.
-HELD_OUT = (
+BATCH_1 = (
     "henan-government-2023-02-20",
     "hubei-rural-revitalization-2023-07-25",
     "sichuan-agriculture-2023-01-31",
@@ -64,6 +64,14 @@ HELD_OUT = (
     "yunnan-rural-revitalization-2023-02-16",
     "zhashui-county-2024-01-18",
 )
+# Batch 2 (Guizhou provincial release, Linxia prefecture news item, Tiandong county work report):
+# written and curated after the rules had been moved into src/kg/draft/ and measured on batch 1.
+BATCH_2 = (
+    "guizhou-agriculture-2024-01-26",
+    "linxia-agriculture-2023-10-20",
+    "tiandong-county-2024-01-10",
+)
+HELD_OUT = BATCH_1 + BATCH_2
 
 
 @dataclass
@@ -352,10 +360,12 @@ def main() -> int:
     alone_runs = {k.split(" | ")[0]: v for k, v in results.items() if k.endswith("| alone")}
     groups = {
         "held out (not used to write rules)": [v for k, v in alone_runs.items() if k in HELD_OUT],
+        "held out, batch 1": [v for k, v in alone_runs.items() if k in BATCH_1],
+        "held out, batch 2": [v for k, v in alone_runs.items() if k in BATCH_2],
         "development (rules written on them)": [v for k, v in alone_runs.items() if k not in HELD_OUT],
     }
     totals = {f"**{name}** | alone, pooled": pooled(v) for name, v in groups.items() if v}
-    failed = [f"{name}: {p}" for name, v in totals.items() for p in below_target(v) if "held out" in name]
+    failed = [f"{name}: {p}" for name, v in totals.items() for p in below_target(v) if "not used" in name]
     lines = [
         "## kg draft recall",
         "",
