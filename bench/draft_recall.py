@@ -209,6 +209,7 @@ def score(category: str, truth: list[Entry], drafted: list[Entry], source: Sourc
 
 def same_english(a: str, b: str) -> bool:
     """Equal but for case, quotation marks, spaces and punctuation: a translator keeps it as is."""
+
     def simple(text: str) -> str:
         return re.sub(r"[\W_]+", " ", text.casefold()).strip()
 

@@ -275,7 +275,7 @@ def test_quantities_are_normalised_and_classified(drafts: dict[str, str]) -> Non
 def test_values_equal_the_normalised_amounts(drafts: dict[str, str]) -> None:
     symbols = {"yuan": ["元"], "percent": ["%", "％", "百分之"], "person": ["人", "名"], "household": ["户"]}
     symbols |= {"mu": ["亩"], "count": ["个"], "item": ["项"], "enterprise": ["家"], "team": ["支"], "visit": ["次"]}
-    symbols |= {"year": ["年"]}
+    symbols |= {"year": ["年"], "tonne": ["吨"]}
     for text in drafts.values():
         for fact in parse(text)["facts"]:
             if fact["amount"] == "一半":
