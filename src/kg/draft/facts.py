@@ -118,8 +118,11 @@ def period_markers(given: FactInput, start: int, end: int, cumulative: bool = Tr
 def planned(given: FactInput, position: int) -> bool:
     """Whether the paragraph, up to ``position``, speaks of plans (将, 力争, 确保 …)."""
     paragraph_start, _ = given.text.paragraph(position)
-    before = given.text.text[paragraph_start:position]
-    return bool(given.lex.target_cues.search(before) or given.lex.plan_cues.search(before))
+    _, clause_end = given.text.clause(position)
+    before = given.text.text[paragraph_start:clause_end]
+    return bool(
+        given.lex.target_cues.search(before[: position - paragraph_start]) or given.lex.plan_cues.search(before)
+    )
 
 
 def is_progress(given: FactInput, cue: str) -> bool:
@@ -192,7 +195,9 @@ def fact_type(given: FactInput, q: Quantity, period: str, cue: str = "") -> tupl
         progress = True
     future = period.isdigit() and (int(period) > year or (int(period) == year and not progress))
     past = period.isdigit() and int(period) < year
-    if future or (not past and not progress and lex.target_cues.search(sentence_before)):
+    _, clause_end = given.text.clause(q.start)
+    plan = lex.target_cues.search(sentence_before) or lex.plan_cues.search(text[sentence_start:clause_end])
+    if future or (not past and not progress and plan):
         return "target", compared if change else None
     if q.unit == "percent" and (
         any(w in before for w in lex.share_words) or q.share or lex.share_endings.search(before)
