@@ -536,3 +536,41 @@ def test_officials_after_other_verbs_and_industries_without_a_program_noun(tmp_p
     assert programs["木耳产业"]["kind"] == "industry-cluster"
     group = programs["特色优势产业"]
     assert {programs[n].get("parent") for n in ("茶叶产业", "辣椒产业", "食用菌产业")} == {group["id"]}
+
+
+def test_known_indicators_programs_and_officials_match_by_aliases(tmp_path: Path) -> None:
+    """Identity: what a curated report of the data folder knows is found by its labels and aliases
+    (alt:), normalised, in every section; the draft keeps the known id and writes nothing the build
+    resolves itself (no alt, parent or suggestion of a known entry)."""
+    data = vocabularies_only(tmp_path)
+    curated = """\
+report: {id: known, text: source.txt, title: {zh: 标题, en: Title}, issued: 2022-03-01,
+         publisher: yunnan-agriculture-department, quote: 标题}
+agencies:
+  - {id: yunnan-agriculture-department, label: {zh: 云南省农业农村厅, en: Yunnan Provincial Department of Agriculture},
+     alt: {zh: [省农业农村厅]}, kind: government, quote: 标题}
+officials:
+  - {id: wang-mingyuan, label: {zh: 王明远, en: Wang Mingyuan}, quote: 标题, posts: []}
+programs:
+  - {id: linkage-funds, label: {zh: 衔接补助资金, en: Linkage subsidy funds}, alt: {zh: [财政衔接推进乡村振兴补助资金]},
+     kind: support-measure, quote: 标题}
+indicators:
+  - {id: farmland-newly-built, label: {zh: 新建高标准农田面积, en: High-standard farmland newly built},
+     alt: {zh: [新建高标准农田]}, quote: 标题}
+"""
+    (data / "reports" / "known").mkdir()
+    (data / "reports" / "known" / "report.yaml").write_text(curated, encoding="utf-8")
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "source.txt").write_text(
+        "云南农业农村工作会议\n\n来源：云南省农业农村厅 发布时间：2023-02-01\n\n"
+        "省农业农村厅厅长王明远表示，去年全省新建高标准农田120万亩，投入财政衔接推进乡村振兴补助资金50亿元。\n",
+        encoding="utf-8",
+    )
+    document = parse(draft_report(folder / "source.txt", data, report_id="new"))
+    by_id = {e["id"]: e for section in ("agencies", "officials", "programs", "indicators") for e in document[section]}
+    assert {"yunnan-agriculture-department", "wang-mingyuan", "linkage-funds", "farmland-newly-built"} <= set(by_id)
+    for ident in ("yunnan-agriculture-department", "linkage-funds", "farmland-newly-built"):
+        assert not {"alt", "parent", "suggested"} & set(by_id[ident]), by_id[ident]
+    assert fact_by_amount(document, "120万亩")["indicator"] == "farmland-newly-built"
+    assert fact_by_amount(document, "120万亩")["stated_by"] == "wang-mingyuan"
