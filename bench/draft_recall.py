@@ -234,6 +234,68 @@ def suggestions_kept(truth: dict[str, list[Entry]], drafted: dict[str, list[Entr
     return {origin: (a, b) for origin, (a, b) in sorted(kept.items())}
 
 
+@dataclass
+class CommitmentScore:
+    """Targets: curated target facts with a relation, how many the draft finds as targets, how
+    many of those with the curated relation. Others: commitments without a number (a program),
+    found when a drafted one's quote overlaps and its relation is the same."""
+
+    targets: int = 0
+    targets_found: int = 0
+    relation_right: int = 0
+    others: int = 0
+    others_found: int = 0
+    others_drafted: int = 0
+    others_correct: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    def add(self, other: CommitmentScore) -> None:
+        for name in ("targets", "targets_found", "relation_right", "others", "others_found", "others_drafted"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.others_correct += other.others_correct
+        self.wrong += other.wrong
+
+
+def commitment_entries(document: dict[str, Any], source: SourceText) -> tuple[dict[str, str], list[tuple[Any, str]]]:
+    """(fact id -> relation of the targets, [(quote span, relation)] of the commitments without a target)."""
+    relations = {str(f["id"]): str(f["relation"]) for f in document.get("facts") or [] if f.get("relation")}
+    others = []
+    for node in document.get("commitments") or []:
+        if node.get("target"):
+            relations[str(node["target"])] = str(node["relation"])
+        else:
+            others.append((locate(source, node.get("quote"), node.get("occurrence")), str(node["relation"])))
+    return relations, others
+
+
+def score_commitments(
+    truth_doc: Any, draft_doc: Any, truth: list[Entry], drafted: list[Entry], source: SourceText
+) -> CommitmentScore:
+    result = CommitmentScore()
+    curated_relations, curated_others = commitment_entries(truth_doc, source)
+    drafted_relations, drafted_others = commitment_entries(draft_doc, source)
+    for fact in truth:
+        relation = curated_relations.get(fact.id)
+        if relation is None:
+            continue
+        result.targets += 1
+        match = next((d for d in drafted if matches("facts", fact, d) and d.id in drafted_relations), None)
+        if match is None:
+            continue
+        result.targets_found += 1
+        if drafted_relations[match.id] == relation:
+            result.relation_right += 1
+        else:
+            result.wrong.append(f"{fact.id}: {drafted_relations[match.id]} (curated {relation})")
+    result.others, result.others_drafted = len(curated_others), len(drafted_others)
+    result.others_found = sum(any(overlaps(s, d) and r == q for d, q in drafted_others) for s, r in curated_others)
+    result.others_correct = sum(any(overlaps(s, d) and r == q for s, r in curated_others) for d, q in drafted_others)
+    return result
+
+
+COMMITMENTS: dict[str, CommitmentScore] = {}
+
+
 def evaluate(curated_path: Path, data_dir: Path) -> tuple[dict[str, Score], float]:
     """Draft the report of ``curated_path`` against ``data_dir`` and score it; also the draft time."""
     report = load(curated_path)
@@ -244,9 +306,14 @@ def evaluate(curated_path: Path, data_dir: Path) -> tuple[dict[str, Score], floa
     text = draft_report(source_path, data_dir, report_id=report.report.id)
     elapsed = time.perf_counter() - started
     yaml = YAML(typ="rt")
-    truth = entries(yaml.load(curated_path.read_text(encoding="utf-8")), source, vocabularies)
-    drafted = entries(yaml.load(text), source, vocabularies)
+    truth_doc, draft_doc = yaml.load(curated_path.read_text(encoding="utf-8")), yaml.load(text)
+    truth = entries(truth_doc, source, vocabularies)
+    drafted = entries(draft_doc, source, vocabularies)
     SUGGESTIONS[curated_path.parent.name, str(data_dir)] = suggestions_kept(truth, drafted)
+    if data_dir != DATA:
+        COMMITMENTS[curated_path.parent.name] = score_commitments(
+            truth_doc, draft_doc, truth["facts"], drafted["facts"], source
+        )
     return {c: score(c, truth[c], drafted[c], source) for c in CATEGORIES}, elapsed
 
 
@@ -329,6 +396,16 @@ def below_target(scores: dict[str, Score]) -> list[str]:
     return problems
 
 
+def commitment_row(name: str, c: CommitmentScore) -> str:
+    def ratio(a: int, b: int) -> str:
+        return f"{a}/{b} = {a / b:.0%}" if b else "–"
+
+    return (
+        f"| {name} | {ratio(c.targets_found, c.targets)} | {ratio(c.relation_right, c.targets_found)} | "
+        f"{ratio(c.others_found, c.others)} | {ratio(c.others_correct, c.others_drafted)} |"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="write the markdown section to this file")
@@ -400,6 +477,24 @@ def main() -> int:
     for name, scores in alone_runs.items():
         cells = [f"{same}/{total} = {same / total:.0%}" for same, total in scores["facts"].agreement.values()]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Commitments (alone), on the reports whose curated file has any: target facts with a",
+        "relation (the short form, or a `commitments:` entry with a `target:`) drafted as targets, and",
+        "with the curated relation; commitments without a number (a program) found by an overlapping",
+        "quote with the same relation; P = drafted ones that match a curated one / drafted ones.",
+        "",
+        "| report | targets drafted as targets | relation right (of those) | without a number | P (without a number) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    total = CommitmentScore()
+    for name, c in COMMITMENTS.items():
+        if not (c.targets or c.others):
+            continue
+        total.add(c)
+        lines.append(commitment_row(name, c))
+    if total.targets or total.others:
+        lines.append(commitment_row("**all**", total))
     lines += [
         "",
         "Suggested English labels (alone) a translator keeps as they are: the suggestion of a drafted",

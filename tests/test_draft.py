@@ -574,3 +574,23 @@ indicators:
         assert not {"alt", "parent", "suggested"} & set(by_id[ident]), by_id[ident]
     assert fact_by_amount(document, "120万亩")["indicator"] == "farmland-newly-built"
     assert fact_by_amount(document, "120万亩")["stated_by"] == "wang-mingyuan"
+
+
+def test_commitments_without_a_number_are_drafted_in_the_curated_format(tmp_path: Path) -> None:
+    text = (
+        "测试县2024年政府工作报告\n\n来源：测试县人民政府 发布时间：2024-01-10\n\n"
+        "2024年，我们将全面落实衔接推进乡村振兴补助资金，新建高标准农田2万亩，坚决守住不发生规模性返贫的底线。\n"
+    )
+    document = draft_text(tmp_path, "commitments", text)
+    programs = {p["id"]: p["label"]["zh"] for p in document["programs"]}
+    commitments = {(c["relation"], programs[c["program"]]): c for c in document["commitments"]}
+    keep = commitments["keep", "不发生规模性返贫底线"]
+    assert (keep["quote"], keep["period"]) == ("坚决守住不发生规模性返贫的底线", "2024")
+    assert keep["agency"] == document["report"]["publisher"]  # the text names no one
+    assert commitments["implement", "衔接补助资金"]["quote"] == "全面落实衔接推进乡村振兴补助资金"
+    assert fact_by_amount(document, "2万亩")["relation"] == "reach"  # a target: the short form
+
+
+def test_a_report_of_the_past_commits_to_nothing_without_a_plan_word(tmp_path: Path) -> None:
+    text = "测试县2023年工作总结\n\n发布时间：2024-01-10\n\n2023年，全县落实衔接推进乡村振兴补助资金2.1亿元。\n"
+    assert "commitments" not in draft_text(tmp_path, "past", text)

@@ -1,6 +1,7 @@
 """What each quantity is: its period, value type, region, indicator, who states it and, for a
-target, the relation of the commitment (increase, reach, at least …); and the not_facts entries
-of every numeral that is not a fact.
+target, the relation of the commitment (increase, reach, at least …); the commitments without a
+number (implement a program, keep a bottom line); and the not_facts entries of every numeral
+that is not a fact.
 
 The relation is drafted as a field of the target fact (``relation: at-least``), with the values
 issue 12 names for commitments: a target fact is one commitment, its indicator, period, region
@@ -326,19 +327,8 @@ def attribute(given: FactInput, fact: Fact) -> None:
     """stated_by: an official speaking in the sentence, or opening the paragraph; agency: theirs,
     or the agency the sentence starts with."""
     text = given.text
-    sentence_start, sentence_end = text.sentence(fact.quantity.start)
-    paragraph_start, _ = text.paragraph(fact.quantity.start)
-    speaker = next((s.official for s in given.speakers if sentence_start <= s.start < sentence_end), None)
-    if speaker is None:
-        first_sentence = text.sentence(paragraph_start)
-        speaker = next(
-            (
-                s.official
-                for s in given.speakers
-                if paragraph_start <= s.start < first_sentence[1] and s.start - paragraph_start < 40
-            ),
-            None,
-        )
+    sentence_start, _ = text.sentence(fact.quantity.start)
+    speaker = _speaker(given, fact.quantity.start)
     if speaker is not None and speaker.posts:
         fact.stated_by = speaker
         fact.agency = speaker.posts[-1].fields["agency"]
@@ -409,6 +399,79 @@ def find_facts(given: FactInput, quantities: Quantities, index: EntityIndex) -> 
         previous = fact
     separate_duplicates(text, facts, index)
     return facts, skipped
+
+
+# -- commitments without a number -----------------------------------------------------------------
+
+
+@dataclass
+class Commitment:
+    """``commitments:`` of docs/curation.md: a relation to a program, quoted from verb to name."""
+
+    relation: str
+    program: Entity
+    period: str
+    region: str
+    quote: Mention
+    agency: Entity | None = None
+    stated_by: Entity | None = None
+    comments: dict[str, str] = field(default_factory=dict)
+
+
+def find_commitments(given: FactInput, index: EntityIndex, publisher: Entity) -> list[Commitment]:
+    """A verb of commitment (落实, 守住 …) right before a drafted program's name, in a passage of
+    plans; the period of its time words (else the report's year), the speaker or else the publisher."""
+    text, body, vocab = given.text, given.text.text, given.vocab
+    names = sorted(
+        (
+            (name, program)
+            for program in index["programs"]
+            for name in {program.label, program.mention.text, *program.alt}
+        ),
+        key=lambda pair: -len(pair[0]),
+    )
+    found: list[Commitment] = []
+    taken: set[int] = set()
+    for relation, verbs in given.lex.commitment_verbs:
+        if not vocab.has("relation", relation):
+            continue
+        for match in re.finditer(regex_union(verbs), body):
+            after = match.end() + (1 if body[match.end() : match.end() + 1] in "“《" else 0)
+            if match.start() in taken or not planned(given, match.start()):
+                continue
+            named = next(((n, p) for n, p in names if len(n) >= 2 and body.startswith(n, after)), None)
+            if named is None or any(c.program is named[1] and c.relation == relation for c in found):
+                continue
+            taken.update(range(match.start(), match.end()))
+            end = after + len(named[0]) + (1 if body[after + len(named[0]) : after + len(named[0]) + 1] in "”》" else 0)
+            sentence_start, _ = text.sentence(match.start())
+            markers = [m for m in period_markers(given, sentence_start, match.start()) if m[1].isdigit()]
+            period = markers[-1][1] if markers else str(given.ctx.year)
+            commitment = Commitment(relation, named[1], period, given.ctx.default_region,
+                                    Mention(match.start(), end, body[match.start() : end]))  # fmt: skip
+            if not markers:
+                commitment.comments["period"] = "check: a plan with no year; the report's year assumed"
+            speaker = _speaker(given, match.start())
+            if speaker is not None and speaker.posts:
+                commitment.stated_by, commitment.agency = speaker, speaker.posts[-1].fields["agency"]
+            else:
+                commitment.agency = publisher
+                commitment.comments["agency"] = "check: the text names no one; the publisher is recorded"
+            found.append(commitment)
+    return sorted(found, key=lambda c: c.quote.start)
+
+
+def _speaker(given: FactInput, position: int) -> Entity | None:
+    """The official speaking in the sentence of ``position``, or opening its paragraph."""
+    text = given.text
+    sentence_start, sentence_end = text.sentence(position)
+    paragraph_start, _ = text.paragraph(position)
+    _, first_end = text.sentence(paragraph_start)
+    in_sentence = (s.official for s in given.speakers if sentence_start <= s.start < sentence_end)
+    opening = (
+        s.official for s in given.speakers if paragraph_start <= s.start < first_end and s.start - paragraph_start < 40
+    )
+    return next(in_sentence, None) or next(opening, None)
 
 
 # -- not facts ------------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ class Lexicon:
     target_cues: re.Pattern[str]
     progress_cues: re.Pattern[str]
     plan_cues: re.Pattern[str]
+    commitment_verbs: tuple[tuple[str, tuple[str, ...]], ...]  # (relation, verbs longest first)
     continuations: tuple[str, ...]
     light_verbs: tuple[str, ...]
     subject_verbs: tuple[str, ...]
@@ -196,6 +197,9 @@ def load_lexicon(directory: Path, regions: list[str] = []) -> Lexicon:  # noqa: 
         target_cues=re.compile(facts["target_cues"]),
         progress_cues=re.compile(facts["progress_cues"]),
         plan_cues=re.compile(facts["plan_cues"]),
+        commitment_verbs=tuple(
+            (relation, longest_first(verbs)) for relation, verbs in (facts.get("commitment_verbs") or {}).items()
+        ),
         continuations=tuple(facts["continuations"]),
         light_verbs=tuple(dict.fromkeys(facts["light_verbs"])),
         subject_verbs=tuple(dict.fromkeys(facts["subject_verbs"])),
