@@ -66,6 +66,8 @@ BATCH_1 = (
 )
 # Batch 2 (Guizhou provincial release, Linxia prefecture news item, Tiandong county work report):
 # written and curated after the rules had been moved into src/kg/draft/ and measured on batch 1.
+# The rules of BENCHMARKS.md §5.4 were then written from the misses of batch 1 (and of the
+# development texts): since, batch 2 is the only un-tuned one (but for the 州 rule, said there).
 BATCH_2 = (
     "guizhou-agriculture-2024-01-26",
     "linxia-agriculture-2023-10-20",
@@ -492,13 +494,13 @@ def main() -> int:
                             print(f"    inexact: {inexact}")
     alone_runs = {k.split(" | ")[0]: v for k, v in results.items() if k.endswith("| alone")}
     groups = {
-        "held out (not used to write rules)": [v for k, v in alone_runs.items() if k in HELD_OUT],
+        "held out (batches 1 and 2)": [v for k, v in alone_runs.items() if k in HELD_OUT],
         "held out, batch 1": [v for k, v in alone_runs.items() if k in BATCH_1],
         "held out, batch 2": [v for k, v in alone_runs.items() if k in BATCH_2],
         "development (rules written on them)": [v for k, v in alone_runs.items() if k not in HELD_OUT],
     }
     totals = {f"**{name}** | alone, pooled": pooled(v) for name, v in groups.items() if v}
-    failed = [f"{name}: {p}" for name, v in totals.items() for p in below_target(v) if "not used" in name]
+    failed = [f"{name}: {p}" for name, v in totals.items() for p in below_target(v) if "batches 1 and 2" in name]
     lines = [
         "## kg draft recall",
         "",
