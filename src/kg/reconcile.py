@@ -77,9 +77,16 @@ PROPERTIES: dict[str, Property] = {
     for p in (
         Property("agency", "Agency", "the agency an official holds a post in", ("official",), "org:holds/org:postIn"),
         Property("post", "Post", "a post the official holds", ("official",), "org:holds"),
-        Property("parent", "Parent", "the body or program this one belongs to", ("agency", "program"),
-                 "org:subOrganizationOf|kg:parentProgram"),
-        Property("kind", "Kind", "the kind of agency or program", ("agency", "program"), "kg:agencyKind|kg:programKind"),
+        Property(
+            "parent",
+            "Parent",
+            "the body or program this one belongs to",
+            ("agency", "program"),
+            "org:subOrganizationOf|kg:parentProgram",
+        ),
+        Property(
+            "kind", "Kind", "the kind of agency or program", ("agency", "program"), "kg:agencyKind|kg:programKind"
+        ),
         Property("leadAgency", "Lead agency", "the agency that leads the program", ("program",), "kg:leadAgency"),
         Property("region", "Region", "where the program applies", ("program",), "dct:spatial"),
         Property("broader", "Within", "the region this region lies in", ("region",), "skos:broader"),
@@ -236,9 +243,7 @@ def load_index(store: Store, aliases_file: Path | None = None) -> Index:
             entity.aliases.append(label["value"])
     for entity in entities.values():
         entity.aliases = [a for a in entity.aliases if a not in entity.labels.values()]
-    branches = " UNION ".join(
-        f'{{ ?s {p.path} ?o BIND("{p.id}" AS ?property) }}' for p in PROPERTIES.values()
-    )
+    branches = " UNION ".join(f'{{ ?s {p.path} ?o BIND("{p.id}" AS ?property) }}' for p in PROPERTIES.values())
     for row in _select(
         store,
         f"""SELECT ?s ?property ?o ?label WHERE {{
@@ -305,6 +310,12 @@ class Index:
         constraints = query.get("properties") or []
         if not text and not constraints:
             raise ReconcileError("a query needs 'query' (a name) or 'properties'")
+        if not isinstance(constraints, list) or not all(isinstance(c, dict) and "v" in c for c in constraints):
+            raise ReconcileError('\'properties\' must be a list of {"pid": ..., "v": ...}')
+        for constraint in constraints:
+            if constraint.get("pid") not in PROPERTIES and constraint.get("pid") not in LABEL_PROPERTIES:
+                known = ", ".join([*PROPERTIES, *LABEL_PROPERTIES])
+                raise ReconcileError(f"unknown property {constraint.get('pid')!r}; the properties are {known}")
         types = self.wanted_types(query.get("type"))
         limit = query.get("limit", DEFAULT_LIMIT)
         if not isinstance(limit, int | float) or limit < 1:
@@ -372,10 +383,7 @@ class Index:
         return {n: s for n, s in scores.items() if s >= 20}
 
     def constraint_fits(self, entity: Entity, constraint: dict[str, Any]) -> bool:
-        pid = constraint.get("pid")
-        if pid not in PROPERTIES and pid not in LABEL_PROPERTIES:
-            known = ", ".join([*PROPERTIES, *LABEL_PROPERTIES])
-            raise ReconcileError(f"unknown property {pid!r}; the properties are {known}")
+        pid = constraint["pid"]
         wanted = constraint.get("v")
         wanted_values = wanted if isinstance(wanted, list) else [wanted]
         have = self.values_of(entity, str(pid))
@@ -449,8 +457,13 @@ def extend(index: Index, ids: list[str], property_ids: list[str]) -> dict[str, A
         prop = PROPERTIES.get(pid) or LABEL_PROPERTIES[pid]
         entry: dict[str, Any] = {"id": pid, "name": prop.name}
         if pid in PROPERTIES and pid != "kind":
-            target = {"agency": "agency", "leadAgency": "agency", "creator": "agency", "region": "region",
-                      "broader": "region"}.get(pid)
+            target = {
+                "agency": "agency",
+                "leadAgency": "agency",
+                "creator": "agency",
+                "region": "region",
+                "broader": "region",
+            }.get(pid)
             if target:
                 entry["type"] = {"id": target, "name": TYPES[target].name}
         meta.append(entry)

@@ -63,6 +63,12 @@ def _refused(error: ReconcileError) -> QueryRefused:
     return QueryRefused(400, str(error))
 
 
+@blueprint.errorhandler(QueryRefused)
+def refused(error: QueryRefused) -> tuple[Response, int]:
+    """Reconciliation clients read JSON whatever they accept, errors included."""
+    return jsonify(error=error.message, status=error.status), error.status
+
+
 @blueprint.route("", methods=["GET", "POST"])
 def service() -> Response:
     if "queries" in request.values:
