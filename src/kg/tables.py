@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import unicodedata
 
+from kg import csvout
 from kg.store.base import QueryResult
 
 
@@ -29,11 +28,7 @@ def render_results(result: QueryResult, style: str) -> str:
     if style == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if style == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=variables, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buffer.getvalue()
+        return csvout.write_dicts(variables, rows).decode("utf-8")
     cells = [[row.get(v, "") for v in variables] for row in rows]
     widths = [max([_width(v), *(_width(c[i]) for c in cells)]) for i, v in enumerate(variables)]
 

@@ -4,14 +4,13 @@ tabular ones (facts, search) are also CSV with ``?format=csv``."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from kg import csvout
 from kg.namespaces import BASE
 from kg.queries import load_all
 from kg.store.base import QueryRefused
@@ -62,11 +61,9 @@ def _labels_of(iris: set[str]) -> dict[str, dict[str, str]]:
 
 
 def _as_csv(rows: list[dict[str, Any]], columns: list[str]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    """The one CSV form (kg.csvout); ``bom=1`` adds the byte-order mark spreadsheets need."""
+    body = csvout.write_dicts(columns, rows, bom=request.args.get("bom") == "1")
+    return Response(body, content_type=csvout.MEDIA_TYPE)
 
 
 def _iri_arg() -> str:

@@ -1,5 +1,5 @@
 """HTML pages: the explorer, the report reader, charts, the organisation chart, the query editor,
-downloads, and the front-end packages installed from npm (served locally: no CDN)."""
+and the front-end packages installed from npm (served locally: no CDN)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, send_from_directory
 
-from kg.export import FORMATS, export
-from kg.store.base import QueryRefused
-from kg.web import get_settings, get_store
-from kg.web.api import cache as views
+from kg.web import get_settings
 from kg.web.api import commitment_rows
 from kg.web.data import local_path
 from kg.web.scorecard import facets
@@ -26,15 +23,6 @@ VENDOR_FILES = {
     "layout-base": "layout-base.js",
     "@zazuko/yasgui": "build",
     "chart.js": "dist",
-}
-DOWNLOAD_TYPES = {
-    "turtle": ("text/turtle", "ttl"),
-    "nt": ("application/n-triples", "nt"),
-    "jsonld": ("application/ld+json", "jsonld"),
-    "trig": ("application/trig", "trig"),
-    "nquads": ("application/n-quads", "nq"),
-    "rdfxml": ("application/rdf+xml", "rdf"),
-    "csv": ("text/csv", "csv"),
 }
 
 
@@ -81,20 +69,6 @@ def commitments_page() -> str:
 @blueprint.get("/query")
 def query_editor() -> str:
     return render_template("query.html")
-
-
-@blueprint.get("/download/<fmt>")
-def download(fmt: str) -> Response:
-    if fmt not in DOWNLOAD_TYPES or fmt not in FORMATS:
-        raise QueryRefused(406, f"unknown download format {fmt!r}; available: {', '.join(DOWNLOAD_TYPES)}")
-    build = getattr(get_store(), "build", None)
-    if build is None:
-        raise QueryRefused(404, "downloads are served by the embedded store only; use 'kg export' on the build")
-    media_type, extension = DOWNLOAD_TYPES[fmt]
-    body = views().get(f"download:{fmt}", lambda: export(build, fmt, get_settings().queries_dir))
-    response = Response(body, mimetype=media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="cnkg-{build.version}.{extension}"'
-    return response
 
 
 @blueprint.get("/vendor/<path:path>")

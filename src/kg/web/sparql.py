@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from kg import csvout
 from kg.namespaces import BASE, SD, VOID, bind_prefixes
 from kg.sparql import formats
 from kg.sparql.guard import QueryInfo, inspect, refuse_update
@@ -154,7 +155,9 @@ def answer(request_: QueryRequest) -> Response:
     cache = current_app.extensions["kg.cache"]
     version = store.version()
     key = f"{version}:{request_.key()}"
-    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    # ?bom=1 on CSV: the byte-order mark spreadsheet programs need to read the text as UTF-8.
+    bom = csvout.BOM.encode() if request_.media_type == formats.CSV and request.args.get("bom") == "1" else b""
+    etag = hashlib.sha256(key.encode()).hexdigest()[:32] + ("-bom" if bom else "")
     if etag in request.if_none_match:
         response = Response(status=304)
     else:
@@ -170,6 +173,8 @@ def answer(request_: QueryRequest) -> Response:
                     cache.put(key, QueryResult(whole, request_.media_type))
 
             body = _kept(itertools.chain([first], chunks), keep)
+        if bom:
+            body = itertools.chain([bom], body)
         response = Response(body, mimetype=request_.media_type)
         if request_.media_type.startswith("text/") or request_.media_type.endswith(("json", "xml")):
             response.charset = "utf-8"
