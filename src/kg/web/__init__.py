@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["kg.cache"] = QueryCache(settings.cache_entries)
     app.jinja_env.globals["base_iri"] = BASE  # the one base IRI of compile, Linked Data and the API
 
-    from kg.web import api, downloads, linked_data, pages, reconcile, sparql
+    from kg.web import api, catalog, downloads, linked_data, pages, reconcile, sparql
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(linked_data.blueprint)
     app.register_blueprint(reconcile.blueprint)
     app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(catalog.blueprint)
 
     @app.before_request
     def require_api_key() -> Response | None:

@@ -307,26 +307,7 @@ def service_description() -> Response:
 
 @blueprint.get("/void")
 def void() -> Response:
-    """A VoID description of the dataset, one subset per named graph."""
-    graph = bind_prefixes(Graph())
-    graph.bind("void", str(VOID))
-    root = request.url_root.rstrip("/")
-    dataset = URIRef(root + "/void#dataset")
-    description = get_store().describe()
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal("CNKG: Chinese government reports knowledge graph", lang="en")))
-    graph.add((dataset, DCTERMS.title, Literal("中国政府报告知识图谱", lang="zh")))
-    graph.add((dataset, VOID.sparqlEndpoint, URIRef(root + "/sparql")))
-    graph.add((dataset, VOID.uriSpace, Literal(BASE + "id/")))
-    # Each statement once: the distinct triples of the union (the quads of the named graphs are
-    # counted by the subsets, one per report graph).
-    graph.add((dataset, VOID.triples, Literal(int(description.get("triples", 0)), datatype=XSD.integer)))
-    for fmt in ("turtle", "nt", "jsonld", "trig", "csv"):
-        graph.add((dataset, VOID.dataDump, URIRef(f"{root}/download/{fmt}")))
-    for report in description.get("reports", []):  # type: ignore[union-attr]
-        subset = URIRef(f"{root}/void#{report['id']}")
-        graph.add((dataset, VOID.subset, subset))
-        graph.add((subset, RDF.type, VOID.Dataset))
-        graph.add((subset, VOID.triples, Literal(int(report["triples"]), datatype=XSD.integer)))
-        graph.add((subset, DCTERMS.source, URIRef(report["graph"])))
-    return _rdf_response(graph)
+    """The VoID description: the dataset's catalog (``kg.web.catalog``), which is also VoID."""
+    from kg.web.catalog import catalog
+
+    return catalog()

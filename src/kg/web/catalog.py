@@ -1,0 +1,41 @@
+"""``/catalog`` (and ``/void``, the same graph): the DCAT catalog and VoID description of the
+dataset (``kg.catalog``), as Turtle, JSON-LD, N-Triples or RDF/XML by negotiation. Every
+response links to it (``Link: </catalog>; rel="describedby"``)."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Blueprint, Response, current_app, request
+
+from kg.catalog import Statistics, catalog_graph, statistics
+from kg.web import get_store
+from kg.web.sparql import _rdf_response as rdf_response
+
+blueprint = Blueprint("catalog", __name__)
+_lock = threading.Lock()
+
+
+def _statistics() -> Statistics:
+    """Counted once per store version (a scan of the whole union)."""
+    store = get_store()
+    version = store.version()
+    cached = current_app.extensions.get("kg.catalog")
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with _lock:
+        counted = statistics(store)
+        current_app.extensions["kg.catalog"] = (version, counted)
+    return counted
+
+
+@blueprint.get("/catalog")
+def catalog() -> Response:
+    root = request.url_root.rstrip("/")
+    return rdf_response(catalog_graph(root, _statistics(), get_store().describe()))
+
+
+@blueprint.after_app_request
+def described_by(response: Response) -> Response:
+    response.headers.add("Link", '</catalog>; rel="describedby"; type="text/turtle"')
+    return response
