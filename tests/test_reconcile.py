@@ -247,3 +247,18 @@ def test_data_extension(live_server: LiveServer) -> None:
     program = answer["rows"]["program/rural-construction-action"]
     assert [v["id"] for v in program["kind"]] == ["program-kind/campaign"]
     assert answer["rows"]["agency/unknown"] == {p["id"]: [] for p in query["properties"]}
+
+
+def test_browsers_get_cors_and_jsonp(live_server: LiveServer) -> None:
+    status, headers, body = get(live_server, "/reconcile")
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    status, headers, body = get(live_server, "/reconcile", callback="jQuery3600_17")
+    assert status == 200 and headers["Content-Type"].startswith("application/javascript")
+    text = body.decode("utf-8")
+    assert text.startswith("/**/jQuery3600_17(") and text.endswith(");")
+    check(json.loads(text[len("/**/jQuery3600_17(") : -2]), "manifest.json")
+    status, _, body = get(live_server, "/reconcile/suggest/entity", prefix="张", callback="cb")
+    assert status == 200 and body.startswith(b"/**/cb(")
+    for hostile in ("alert(1)//", "a;b", "<script>", "x" * 200, "a-b"):
+        status, headers, body = get(live_server, "/reconcile", callback=hostile)
+        assert status == 400 and b"callback must be" in body, hostile

@@ -8,6 +8,7 @@ GET or POST), the manifest, suggest, preview and property proposal. The matching
 from __future__ import annotations
 
 import json
+import re
 import threading
 from typing import Any
 
@@ -33,6 +34,7 @@ from kg.web import get_settings, get_store
 blueprint = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
 MAX_QUERIES = 1000
+JSONP_CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,99}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,99}){0,3}")
 PREVIEW_WIDTH, PREVIEW_HEIGHT = 420, 180
 _lock = threading.Lock()
 
@@ -61,6 +63,26 @@ def _json_parameter(name: str) -> Any:
 
 def _refused(error: ReconcileError) -> QueryRefused:
     return QueryRefused(400, str(error))
+
+
+@blueprint.after_request
+def for_browsers(response: Response) -> Response:
+    """OpenRefine fetches the manifest and suggestions from the browser, on another origin: CORS,
+    and JSONP (``callback=``) for the clients that fall back to it. The data is public and
+    read-only; a callback name is an identifier path, nothing else."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    callback = request.args.get("callback")
+    if callback is None or request.method != "GET" or not response.is_json:
+        return response
+    if not JSONP_CALLBACK.fullmatch(callback):
+        refused = jsonify(error="callback must be a JavaScript identifier such as jQuery123_456", status=400)
+        refused.status_code = 400
+        refused.headers["Access-Control-Allow-Origin"] = "*"
+        return refused
+    script = f"/**/{callback}({response.get_data(as_text=True).strip()});"
+    wrapped = Response(script, status=response.status_code, mimetype="application/javascript")
+    wrapped.headers["Access-Control-Allow-Origin"] = "*"
+    return wrapped
 
 
 @blueprint.errorhandler(QueryRefused)
