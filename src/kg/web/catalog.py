@@ -4,29 +4,19 @@ response links to it (``Link: </catalog>; rel="describedby"``)."""
 
 from __future__ import annotations
 
-import threading
-
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from kg.catalog import Statistics, catalog_graph, statistics
 from kg.web import get_store
+from kg.web.api import cache as views
 from kg.web.sparql import _rdf_response as rdf_response
 
 blueprint = Blueprint("catalog", __name__)
-_lock = threading.Lock()
 
 
 def _statistics() -> Statistics:
     """Counted once per store version (a scan of the whole union)."""
-    store = get_store()
-    version = store.version()
-    cached = current_app.extensions.get("kg.catalog")
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    with _lock:
-        counted = statistics(store)
-        current_app.extensions["kg.catalog"] = (version, counted)
-    return counted
+    return views().get("catalog:statistics", lambda: statistics(get_store()))
 
 
 @blueprint.get("/catalog")

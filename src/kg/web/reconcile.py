@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from markupsafe import escape
 
 from kg import __version__
@@ -30,27 +29,19 @@ from kg.reconcile import (
 )
 from kg.store.base import QueryRefused
 from kg.web import get_settings, get_store
+from kg.web.api import cache as views
 
 blueprint = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
 MAX_QUERIES = 1000
 JSONP_CALLBACK = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,99}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,99}){0,3}")
 PREVIEW_WIDTH, PREVIEW_HEIGHT = 420, 180
-_lock = threading.Lock()
 
 
 def index() -> Index:
     """The reconciliation index of the store's current version (rebuilt after a new build)."""
-    store = get_store()
-    version = store.version()
-    cached = current_app.extensions.get("kg.reconcile")
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    with _lock:
-        aliases = get_settings().data_dir / "lexicons" / "reconcile.yaml"
-        built = load_index(store, aliases)
-        current_app.extensions["kg.reconcile"] = (version, built)
-    return built
+    aliases = get_settings().data_dir / "lexicons" / "reconcile.yaml"
+    return views().get("reconcile:index", lambda: load_index(get_store(), aliases))
 
 
 def _json_parameter(name: str) -> Any:
