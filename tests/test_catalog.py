@@ -110,3 +110,25 @@ def test_every_page_links_to_the_catalog(live_server: LiveServer) -> None:
     _, _, page = _fetch(live_server.url + "/", "text/html")
     assert b'<link rel="describedby" type="text/turtle" href="/catalog"' in page
     assert b'<footer class="sitefooter"><a href="/catalog">' in page
+
+
+def test_counts_by_sparql_on_a_remote_store_agree_with_the_build(app, remote_app) -> None:  # type: ignore[no-untyped-def]
+    """The embedded store reads the counts kg build made; a remote store has them counted by SPARQL."""
+    counted = {}
+    for name, application in (("build", app), ("sparql", remote_app)):
+        data = application.test_client().get("/catalog", headers={"Accept": "text/turtle"}).data
+        graph = Graph().parse(data=data, format="turtle")
+        dataset = _dataset(graph)
+        counted[name] = {
+            p: graph.value(dataset, p)
+            for p in (
+                VOID.triples,
+                VOID.entities,
+                VOID.distinctSubjects,
+                VOID.distinctObjects,
+                VOID.classes,
+                VOID.properties,
+            )
+        } | {"examples": {str(e) for e in graph.objects(dataset, VOID.exampleResource)}}
+    assert counted["build"] == counted["sparql"]
+    assert all(v is not None for v in counted["build"].values())

@@ -271,7 +271,7 @@ def build(
         counts = load_store(version, dataset_path)
         if progress:
             progress("writing the downloads (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads, facts CSV)")
-        downloads = write_exports(version, dataset_path, QUERIES_DIR)
+        exports = write_exports(version, dataset_path, QUERIES_DIR)
         digest = sha256(dataset_path)
         manifest = {
             "version": content_version(digest),
@@ -289,7 +289,7 @@ def build(
             ),
             "warnings": warnings,
             "files": {DATASET: digest},
-            "downloads": downloads,
+            **exports,  # downloads (files, sizes, digests) and the VoID statistics
         }
         return finish(out, version, manifest)
     except BaseException:

@@ -13,13 +13,14 @@ that, the store's description (the build manifest) and the server's root URL.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from typing import Any
 
+import pyoxigraph
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, XSD
 
-from kg.export import DOWNLOADS
 from kg.namespaces import BASE, ID, KG, PREFIXES, VOID, bind_prefixes, sparql_prefixes
 from kg.sparql.formats import JSON
 from kg.store.base import QueryRequest, Store
@@ -51,6 +52,42 @@ class Statistics:
     properties: int
     examples: tuple[str, ...]
 
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "examples": list(self.examples)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Statistics:
+        return cls(**{**data, "examples": tuple(data["examples"])})
+
+
+def count(triples: Iterable[pyoxigraph.Triple]) -> Statistics:
+    """The VoID counts of a set of triples (the build's union), without a store: ``kg build``
+    counts once, so /catalog never scans the whole graph."""
+    subjects: set[Any] = set()
+    objects: set[Any] = set()
+    properties: set[Any] = set()
+    classes: set[Any] = set()
+    typed: dict[str, set[str]] = {str(c): set() for c in EXAMPLE_CLASSES}
+    total = 0
+    for triple in triples:
+        total += 1
+        subjects.add(triple.subject)
+        objects.add(triple.object)
+        properties.add(triple.predicate)
+        if triple.predicate.value == str(RDF.type):
+            classes.add(triple.object)
+            if triple.object.value in typed:
+                typed[triple.object.value].add(triple.subject.value)
+    return Statistics(
+        triples=total,
+        entities=sum(1 for s in subjects if isinstance(s, pyoxigraph.NamedNode) and s.value.startswith(str(ID))),
+        distinct_subjects=len(subjects),
+        distinct_objects=len(objects),
+        classes=len(classes),
+        properties=len(properties),
+        examples=tuple(min(found) for found in typed.values() if found),
+    )
+
 
 def _select(store: Store, query: str) -> list[dict[str, dict[str, str]]]:
     result = store.execute(QueryRequest(sparql_prefixes() + query, JSON))
@@ -58,7 +95,11 @@ def _select(store: Store, query: str) -> list[dict[str, dict[str, str]]]:
 
 
 def statistics(store: Store) -> Statistics:
-    """The VoID counts of the published union (the store's default graph), each thing once."""
+    """The VoID counts of the published union (the store's default graph), each thing once: from
+    the build's manifest when the store has one, else counted by SPARQL (a remote store)."""
+    described = store.describe().get("statistics")
+    if isinstance(described, dict):
+        return Statistics.from_dict(described)
     (row,) = _select(
         store,
         f"""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
@@ -159,7 +200,7 @@ def catalog_graph(root: str, stats: Statistics, description: dict[str, Any]) -> 
         if name != "context":
             add((dataset, VOID.dataDump, url))
         add((distribution, RDF.type, DCAT.Distribution))
-        add((distribution, DCTERMS.title, Literal(DOWNLOADS[name].title, lang="en")))
+        add((distribution, DCTERMS.title, Literal(entry["title"], lang="en")))
         add(
             (
                 distribution,

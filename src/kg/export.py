@@ -28,6 +28,7 @@ from typing import Any
 import pyoxigraph
 
 from kg import csvout
+from kg.catalog import count
 from kg.namespaces import PREFIXES
 from kg.publish import Build, memory_store, sha256, write_atomic
 
@@ -295,7 +296,12 @@ def facts_csv(store: pyoxigraph.Store, queries_dir: Path) -> bytes:
 def serialise_all(dataset_path: Path, queries_dir: Path) -> dict[str, bytes]:
     """Every download's bytes, from the dataset file of a build."""
     quads = read_quads(dataset_path)
-    triples = union(quads)
+    return serialise(quads, union(quads), dataset_path, queries_dir)
+
+
+def serialise(
+    quads: list[pyoxigraph.Quad], triples: list[pyoxigraph.Triple], dataset_path: Path, queries_dir: Path
+) -> dict[str, bytes]:
     context = jsonld_context(triples)
     store = memory_store(dataset_path)
     return {
@@ -310,13 +316,16 @@ def serialise_all(dataset_path: Path, queries_dir: Path) -> dict[str, bytes]:
     }
 
 
-def write_exports(version: Path, dataset_path: Path, queries_dir: Path) -> dict[str, dict[str, Any]]:
+def write_exports(version: Path, dataset_path: Path, queries_dir: Path) -> dict[str, Any]:
     """Write every download into the (not yet published) build ``version``; return what the
-    manifest lists of each: file, media type, byte size and SHA-256."""
+    manifest lists: of each download its file, media type, byte size and SHA-256 (``downloads``),
+    and the VoID counts of the union (``statistics``, kg.catalog)."""
     folder = version / DOWNLOADS_DIR
     folder.mkdir(exist_ok=True)
     listed: dict[str, dict[str, Any]] = {}
-    for name, data in serialise_all(dataset_path, queries_dir).items():
+    quads = read_quads(dataset_path)
+    triples = union(quads)
+    for name, data in serialise(quads, triples, dataset_path, queries_dir).items():
         download = DOWNLOADS[name]
         path = folder / download.file
         write_atomic(path, data)
@@ -327,7 +336,7 @@ def write_exports(version: Path, dataset_path: Path, queries_dir: Path) -> dict[
             "sha256": sha256(path),
             "title": download.title,
         }
-    return listed
+    return {"downloads": listed, "statistics": count(triples).as_dict()}
 
 
 def download_path(build: Build, name: str) -> Path | None:
