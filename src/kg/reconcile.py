@@ -184,15 +184,19 @@ class Entity:
         first, second = ("zh", "en") if chinese else ("en", "zh")
         return self.labels.get(first) or self.labels.get(second) or self.id
 
-    def description(self, chinese: bool = False) -> str:
-        """The other language's name, then what places the entity (posts, lead agency, ...)."""
-        other = self.labels.get("en" if chinese else "zh", "")
-        parts = [other] if other and other != self.name(chinese) else []
+    def details(self) -> list[str]:
+        """What places the entity: its posts, parent, lead agency, kind, region, issuer."""
+        lines = []
         for pid in ("post", "parent", "leadAgency", "kind", "broader", "creator"):
             names = [v.name for v in self.values.get(pid, [])]
             if names:
-                parts.append(f"{PROPERTIES[pid].name}: {'; '.join(sorted(set(names)))}")
-        return " — ".join(parts)
+                lines.append(f"{PROPERTIES[pid].name}: {'; '.join(sorted(set(names)))}")
+        return lines
+
+    def description(self, chinese: bool = False) -> str:
+        """The other language's name, then :meth:`details`."""
+        other = self.labels.get("en" if chinese else "zh", "")
+        return " — ".join([other, *self.details()] if other and other != self.name(chinese) else self.details())
 
 
 @dataclass(frozen=True)

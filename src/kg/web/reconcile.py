@@ -221,9 +221,7 @@ def preview() -> Response:
         raise QueryRefused(404, f"no reconcilable entity {identifier!r}; ids are as /reconcile returns them")
     types = ", ".join(TYPES[t].name for t in sorted(entity.types))
     zh, en = entity.labels.get("zh", ""), entity.labels.get("en", "")
-    details = "".join(
-        f"<li>{escape(line)}</li>" for line in entity.description().split(" — ")[1 if zh and en else 0 :] if line
-    )
+    details = "".join(f"<li>{escape(line)}</li>" for line in entity.details())
     html = (
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>'
         f"{escape(entity.name())}</title></head>"
