@@ -51,6 +51,13 @@ def test_the_same_input_gives_the_same_exports(built: Build, second: Build, fmt:
     assert export(built, fmt, QUERIES) == export(second, fmt, QUERIES)
 
 
+def test_the_same_input_gives_the_same_download_files(built: Build, second: Build) -> None:
+    """kg build writes the downloads: the manifest lists the same sizes and digests both times."""
+    assert built.manifest["downloads"] == second.manifest["downloads"]
+    for entry in built.manifest["downloads"].values():
+        assert (built.path / entry["file"]).read_bytes() == (second.path / entry["file"]).read_bytes()
+
+
 def test_exports_are_sorted(built: Build) -> None:
     lines = export(built, "nquads", QUERIES).splitlines()
     assert lines == sorted(lines, key=lambda line: (line.rsplit(b" ", 2)[-2], line))  # by graph, then statement

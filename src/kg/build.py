@@ -38,7 +38,9 @@ from kg.compile import (
     iter_report_dirs,
     shared_graphs,
 )
+from kg.config import QUERIES_DIR
 from kg.curated import CurationError, CurationFailed
+from kg.export import write_exports
 from kg.identity import EntityRecord, Replacement, entity_records, likely_duplicates, replaced_yet_defined, replacements
 from kg.namespaces import OUTCOMES_GRAPH
 from kg.outcomes import Linked, Summary, link, load_outcome_shapes, summarise
@@ -281,6 +283,9 @@ def build(
         if progress:
             progress("bulk-loading the Oxigraph store")
         counts = load_store(version, dataset_path)
+        if progress:
+            progress("writing the downloads (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads, facts CSV)")
+        exports = write_exports(version, dataset_path, QUERIES_DIR)
         digest = sha256(dataset_path)
         manifest = {
             "version": content_version(digest),
@@ -298,6 +303,7 @@ def build(
             ),
             "warnings": warnings,
             "files": {DATASET: digest},
+            **exports,  # downloads (files, sizes, digests) and the VoID statistics
         }
         return finish(out, version, manifest)
     except BaseException:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import json
 import re
@@ -11,6 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, Protocol, cast
 
 import pyoxigraph
+
+from kg import csvout
 
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"
@@ -258,16 +258,8 @@ def select_pieces(variables: list[str], rows: Iterable[Sequence[object]], media_
             )
             yield f"<result>{bindings}</result>".encode()
         yield b"</results></sparql>"
-    elif media_type == CSV:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
-        yield buffer.getvalue().encode()
-        for row in rows:
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow([_term_csv(t) for t in row])
-            yield buffer.getvalue().encode()
+    elif media_type == CSV:  # lexical forms, as the SPARQL 1.1 CSV format defines them
+        yield from csvout.lines(variables, ([_term_csv(t) for t in row] for row in rows))
     elif media_type == TSV:
         yield ("\t".join(f"?{v}" for v in variables) + "\n").encode()
         for row in rows:

@@ -19,7 +19,7 @@ from kg.web import context
 from kg.web.readmodels.cache import VersionedCache
 from kg.web.readmodels.search import SearchIndex
 from kg.web.readmodels.types import TYPE_RANK, UNRANKED
-from kg.web.views import api, linked_data, pages, sparql
+from kg.web.views import api, catalog, downloads, linked_data, pages, reconcile, sparql
 
 log = logging.getLogger("kg.web")
 
@@ -52,6 +52,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(linked_data.blueprint)
+    app.register_blueprint(reconcile.blueprint)
+    app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(catalog.blueprint)
 
     @app.before_request
     def require_api_key() -> Response | None:

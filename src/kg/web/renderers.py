@@ -8,11 +8,11 @@ import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from flask import Response, jsonify, render_template
+from flask import Response, jsonify, render_template, request
 from rdflib import Graph
 
+from kg import csvout
 from kg.sparql import formats
-from kg.tables import csv_text
 
 RDFLIB_FORMATS = {
     formats.TURTLE: "turtle",
@@ -27,8 +27,10 @@ def render_json(data: Mapping[str, Any]) -> Response:
 
 
 def render_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> Response:
-    """A table as CSV, with a byte order mark so spreadsheet programs read the Chinese as UTF-8."""
-    return Response(csv_text(columns, rows, bom=True), mimetype=formats.CSV)
+    """A table as CSV (kg.csvout, the one CSV form); ``?bom=1`` adds the byte-order mark spreadsheet
+    programs need to read the Chinese as UTF-8."""
+    body = csvout.write_dicts(columns, rows, bom=request.args.get("bom") == "1")
+    return Response(body, content_type=csvout.MEDIA_TYPE)
 
 
 def render_table(

@@ -1,5 +1,5 @@
 """HTML pages: the explorer, the report reader, charts, the organisation chart, the scorecard, the
-query editor, downloads, and the front-end packages installed from npm (served locally: no CDN)."""
+query editor, and the front-end packages installed from npm (served locally: no CDN)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, send_from_directory
 
-from kg.errors import QueryRefused
-from kg.export import FORMATS, export
-from kg.web.context import get_settings, get_store, views
+from kg.web.context import get_settings
 from kg.web.paths import local_path
 from kg.web.readmodels.commitments import facets
 from kg.web.renderers import render_html
@@ -26,15 +24,6 @@ VENDOR_FILES = {
     "layout-base": "layout-base.js",
     "@zazuko/yasgui": "build",
     "chart.js": "dist",
-}
-DOWNLOAD_TYPES = {
-    "turtle": ("text/turtle", "ttl"),
-    "nt": ("application/n-triples", "nt"),
-    "jsonld": ("application/ld+json", "jsonld"),
-    "trig": ("application/trig", "trig"),
-    "nquads": ("application/n-quads", "nq"),
-    "rdfxml": ("application/rdf+xml", "rdf"),
-    "csv": ("text/csv", "csv"),
 }
 
 
@@ -81,20 +70,6 @@ def commitments_page() -> str:
 @blueprint.get("/query")
 def query_editor() -> str:
     return render_html("query.html")
-
-
-@blueprint.get("/download/<fmt>")
-def download(fmt: str) -> Response:
-    if fmt not in DOWNLOAD_TYPES or fmt not in FORMATS:
-        raise QueryRefused(406, f"unknown download format {fmt!r}; available: {', '.join(DOWNLOAD_TYPES)}")
-    build = get_store().local_build()
-    if build is None:
-        raise QueryRefused(404, "downloads are served by the embedded store only; use 'kg export' on the build")
-    media_type, extension = DOWNLOAD_TYPES[fmt]
-    body = views().get(f"download:{fmt}", lambda: export(build, fmt, get_settings().queries_dir))
-    response = Response(body, mimetype=media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="cnkg-{build.version}.{extension}"'
-    return response
 
 
 @blueprint.get("/vendor/<path:path>")

@@ -14,6 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 from werkzeug.wrappers import Response as BaseResponse
 
+from kg import csvout
 from kg.errors import QueryRefused
 from kg.namespaces import BASE, SD, VOID, bind_prefixes
 from kg.sparql import formats
@@ -22,6 +23,7 @@ from kg.store.base import QueryRequest, QueryResult
 from kg.web.context import error_response, get_settings, get_store, query_cache
 from kg.web.negotiation import query_answer_type, rdf_type
 from kg.web.renderers import render_rdf
+from kg.web.views import catalog
 
 # Answers up to this size are kept in the query cache; larger ones are streamed and not kept.
 CACHE_MAX_BYTES = 1 << 20
@@ -142,7 +144,9 @@ def answer(request_: QueryRequest) -> Response:
     cache = query_cache()
     version = store.version()
     key = f"{version}:{request_.key()}"
-    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    # ?bom=1 on CSV: the byte-order mark spreadsheet programs need to read the text as UTF-8.
+    bom = csvout.BOM.encode() if request_.media_type == formats.CSV and request.args.get("bom") == "1" else b""
+    etag = hashlib.sha256(key.encode()).hexdigest()[:32] + ("-bom" if bom else "")
     if etag in request.if_none_match:
         response = Response(status=304)
     else:
@@ -158,6 +162,8 @@ def answer(request_: QueryRequest) -> Response:
                     cache.put(key, QueryResult(whole, request_.media_type))
 
             body = _kept(itertools.chain([first], chunks), keep)
+        if bom:
+            body = itertools.chain([bom], body)
         response = Response(body, mimetype=request_.media_type)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
@@ -272,26 +278,5 @@ def service_description() -> Response:
 
 @blueprint.get("/void")
 def void() -> Response:
-    """A VoID description of the dataset, one subset per named graph."""
-    graph = bind_prefixes(Graph())
-    graph.bind("void", str(VOID))
-    root = request.url_root.rstrip("/")
-    dataset = URIRef(root + "/void#dataset")
-    description = get_store().describe()
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal("CNKG: Chinese government reports knowledge graph", lang="en")))
-    graph.add((dataset, DCTERMS.title, Literal("中国政府报告知识图谱", lang="zh")))
-    graph.add((dataset, VOID.sparqlEndpoint, URIRef(root + "/sparql")))
-    graph.add((dataset, VOID.uriSpace, Literal(BASE + "id/")))
-    # Each statement once: the distinct triples of the union (the quads of the named graphs are
-    # counted by the subsets, one per report graph).
-    graph.add((dataset, VOID.triples, Literal(int(description.get("triples", 0)), datatype=XSD.integer)))
-    for fmt in ("turtle", "nt", "jsonld", "trig", "csv"):
-        graph.add((dataset, VOID.dataDump, URIRef(f"{root}/download/{fmt}")))
-    for report in description.get("reports", []):
-        subset = URIRef(f"{root}/void#{report['id']}")
-        graph.add((dataset, VOID.subset, subset))
-        graph.add((subset, RDF.type, VOID.Dataset))
-        graph.add((subset, VOID.triples, Literal(int(report["triples"]), datatype=XSD.integer)))
-        graph.add((subset, DCTERMS.source, URIRef(report["graph"])))
-    return render_rdf(graph, rdf_type())
+    """The VoID description: the dataset's catalog (``kg.web.views.catalog``), which is also VoID."""
+    return catalog.catalog()
