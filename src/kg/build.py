@@ -42,6 +42,7 @@ from kg.identity import EntityRecord, Replacement, entity_records, likely_duplic
 from kg.namespaces import OUTCOMES_GRAPH
 from kg.outcomes import Linked, Summary, link, load_outcome_shapes, summarise
 from kg.publish import DATASET, Build, content_version, finish, load_store, new_version, sha256
+from kg.translations import untranslated
 from kg.validate import ValidationResult, Violation, load_shapes, report_violations, validate_compiled
 
 Progress = Callable[[str], None]
@@ -79,6 +80,8 @@ def compile_and_validate(
     result.violations.extend(linked.violations)
     result.conforms = not result.violations
     result.warnings = likely_duplicates(entities) + linked.warnings
+    for info in compiled.reports:  # issue 14: evidence sentences still to translate
+        result.warnings.extend(untranslated(compiled.dataset.graph(info.graph), info.id))
     return compiled, result
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, SKOS, XSD
 
-from kg import commitments, curated
+from kg import commitments, curated, translations
 from kg.curated import CuratedReport, CurationError, CurationFailed, Item, Location
 from kg.namespaces import (
     ELI,
@@ -217,8 +217,9 @@ def compile_report(report_dir: Path, vocabularies: Vocabularies, data_dir: Path)
     registry = {section: {item.id: item for item in items} for section, items in report.items.items()}
     builder = ReportBuilder(report, source, vocabularies, registry, data_dir)
     graph = builder.build()
+    errors = builder.errors + translations.attach(graph, report_dir, source)
     info = ReportInfo(report.report.id, graph.identifier, report.path, len(graph))
-    return CompiledReport(info, graph, builder.locations, builder.errors, builder.definitions)
+    return CompiledReport(info, graph, builder.locations, errors, builder.definitions)
 
 
 def shared_graphs(data_dir: Path, ontology_dir: Path) -> tuple[Graph, dict[str, Graph]]:
