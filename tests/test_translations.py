@@ -4,6 +4,7 @@ missing ones listed as warnings. Code tests on the broken/valid fixture (test te
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def test_sentences_cover_the_text() -> None:
     source = SourceText.read(FIXTURES / "source.txt")
     spans = sentences(source)
     assert [source.text[s.start : s.end] for s in spans][:2] == ["测试省人民政府网 发布时间:2023-01-05", INCOME]
-    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
 
 
 def test_translation_is_on_every_quote_of_its_sentence(tmp_path: Path) -> None:
