@@ -41,9 +41,10 @@ from kg.curated import CurationError, CurationFailed
 from kg.identity import EntityRecord, Replacement, entity_records, likely_duplicates, replaced_yet_defined, replacements
 from kg.namespaces import OUTCOMES_GRAPH
 from kg.outcomes import Linked, Summary, link, load_outcome_shapes, summarise
-from kg.publish import DATASET, Build, content_version, finish, load_store, new_version, sha256
+from kg.publish import DATASET, STORE, Build, content_version, finish, load_store, new_version, sha256
 from kg.translations import untranslated
 from kg.validate import ValidationResult, Violation, load_shapes, report_violations, validate_compiled
+from kg.viewdb import VIEWS, write_build_views
 
 Progress = Callable[[str], None]
 # Below this many reports, worker processes cost more than they save.
@@ -270,6 +271,7 @@ def build(
         if progress:
             progress("bulk-loading the Oxigraph store")
         counts = load_store(version, dataset_path)
+        views = write_build_views(version, version / STORE, progress)  # issue 14: the analyst tables
         digest = sha256(dataset_path)
         manifest = {
             "version": content_version(digest),
@@ -286,7 +288,7 @@ def build(
                 + [str(OUTCOMES_GRAPH)]
             ),
             "warnings": warnings,
-            "files": {DATASET: digest},
+            "files": {DATASET: digest, VIEWS: sha256(views)},
         }
         return finish(out, version, manifest)
     except BaseException:

@@ -25,6 +25,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, SKOS, XSD
 
 from kg import commitments, curated, translations
 from kg.curated import CuratedReport, CurationError, CurationFailed, Item, Location
+from kg.display import show_amount
 from kg.namespaces import (
     ELI,
     ID,
@@ -40,7 +41,7 @@ from kg.namespaces import (
     report_iri,
     vocabulary_graph,
 )
-from kg.numbers import AmountError, normalise, shown_number
+from kg.numbers import AmountError, normalise
 from kg.source import QuoteAmbiguous, QuoteNotFound, SourceText, Span
 from kg.vocabularies import Vocabularies, load_vocabularies
 
@@ -672,8 +673,9 @@ class ReportBuilder:
             SKOS.prefLabel,
             Literal(f"{names.get('zh', '')}({label(period, 'zh')},{label(kind, 'zh')}):{amount}", lang="zh"),
         )
-        shown = shown_number(value[0]) if value else amount
-        english = f"{names.get('en', '')} ({label(period, 'en')}, {label(kind, 'en')}): {shown} {label(unit, 'en')}"
+        # Issue 14: the number with the text's precision and a natural unit word ("16", never "16 count").
+        shown = show_amount(amount, value[0], str(unit)).text if value and unit else amount
+        english = f"{names.get('en', '')} ({label(period, 'en')}, {label(kind, 'en')}): {shown}"
         self.add(node, SKOS.prefLabel, Literal(english, lang="en"))
 
     def check_not_facts(self) -> None:
