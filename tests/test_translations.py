@@ -5,7 +5,6 @@ missing ones listed as warnings. Code tests on the broken/valid fixture (test te
 from __future__ import annotations
 
 import itertools
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from kg.curated import CurationFailed
 from kg.namespaces import KG
 from kg.source import SourceText
 from kg.translations import FILE_NAME, evidence_sentences, sentences
+from test_live_rebuild import mini_data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "broken"
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,14 +26,9 @@ INCOME_EN = "In 2022, the per-capita disposable income of rural residents reache
 
 
 def make_data(tmp_path: Path, translations: str | None) -> Path:
-    data = tmp_path / "data"
-    report = data / "reports" / "mini"
-    report.mkdir(parents=True)
-    shutil.copytree(ROOT / "data" / "vocabularies", data / "vocabularies")
-    shutil.copy(FIXTURES / "source.txt", report / "source.txt")
-    shutil.copy(FIXTURES / "valid.yaml", report / "report.yaml")
+    data = mini_data(tmp_path)  # the broken/valid fixture as report "mini"
     if translations is not None:
-        (report / FILE_NAME).write_text(translations, encoding="utf-8")
+        (data / "reports" / "mini" / FILE_NAME).write_text(translations, encoding="utf-8")
     return data
 
 
