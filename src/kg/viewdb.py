@@ -132,7 +132,7 @@ WHERE {
 
 
 def fact_rows(store: pyoxigraph.Store, labels: dict[str, dict[str, str]], texts: dict[str, str]) -> list[tuple]:
-    """The rows of the facts table, sorted by report and position in the text."""
+    """The rows of the facts table, sorted by fact IRI."""
     seen: set[str] = set()
     rows = []
     for row in _select(store, FACTS_QUERY):
@@ -173,8 +173,7 @@ def fact_rows(store: pyoxigraph.Store, labels: dict[str, dict[str, str]], texts:
             record[f"{name}_zh"] = labels.get(iri, {}).get("zh") if iri else None
             record[f"{name}_en"] = labels.get(iri, {}).get("en") if iri else None
         rows.append(tuple(record[column] for column in FACT_COLUMNS))
-    index = FACT_COLUMNS.index
-    rows.sort(key=lambda r: (r[index("report")], r[index("quote_start")], r[index("fact")]))
+    rows.sort(key=lambda r: r[0])  # by fact IRI: the rowid order is the IRI order (the pages' tie-break)
     return rows
 
 
@@ -302,16 +301,44 @@ def search_rows(
 # -- writing --------------------------------------------------------------------------------
 
 
+def fact_keys(facts: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """Integer codes for the facet values (in value order per facet) and the narrow row of each fact."""
+    column = FACT_COLUMNS.index
+    values: list[tuple] = []
+    codes: dict[tuple[str, str], int] = {}
+    for facet in FACET_COLUMNS:
+        zh, en = ("report_title_zh", "report_title_en") if facet == "report" else (f"{facet}_zh", f"{facet}_en")
+        seen: dict[str, tuple] = {}
+        for fact in facts:
+            value = fact[column(facet)]
+            if value is not None and value not in seen:
+                seen[value] = (fact[column(zh)], fact[column(en)])
+        for value in sorted(seen):
+            codes[(facet, value)] = len(values) + 1
+            values.append((len(values) + 1, facet, value, *seen[value]))
+    keys = [
+        (number, *(codes.get((facet, fact[column(facet)])) for facet in FACET_COLUMNS),
+         fact[column("value_number")], fact[column("issued")], fact[column("quote_start")])
+        for number, fact in enumerate(facts, start=1)
+    ]  # fmt: skip
+    return values, keys
+
+
 def _create(connection: sqlite3.Connection) -> None:
     def typed(name: str, integers: set[str]) -> str:
         if name in integers:
             return f"{name} INTEGER"
         return f"{name} REAL" if name == "value_number" else f"{name} TEXT"
 
+    # facts: the wide rows, their rowid the rank of the fact IRI; fact_keys: the same rows narrow,
+    # facets as integer codes (facet_values), so filters, counts and common sorts scan a few MB.
     connection.execute(f"CREATE TABLE facts ({', '.join(typed(c, INTEGER_COLUMNS) for c in FACT_COLUMNS)}, "
-                       "PRIMARY KEY (fact))")  # fmt: skip
-    for column in FACET_COLUMNS:
-        connection.execute(f"CREATE INDEX facts_{column} ON facts ({column})")
+                       "UNIQUE (fact))")  # fmt: skip
+    connection.execute("CREATE TABLE facet_values (code INTEGER PRIMARY KEY, facet TEXT, value TEXT, label_zh TEXT,"
+                       " label_en TEXT, UNIQUE (facet, value))")  # fmt: skip
+    keys = ", ".join(f"{column} INTEGER" for column in FACET_COLUMNS)
+    connection.execute(f"CREATE TABLE fact_keys (id INTEGER PRIMARY KEY, {keys}, value_number REAL, issued TEXT, "
+                       "quote_start INTEGER)")  # fmt: skip
     columns = ", ".join(typed(c, COMMITMENT_INTEGERS) for c in COMMITMENT_COLUMNS)
     connection.execute(f"CREATE TABLE commitments ({columns}, PRIMARY KEY (commitment))")
     for column in ("report", "status", "period", "region"):
@@ -325,6 +352,8 @@ def _create(connection: sqlite3.Connection) -> None:
                        "content_rowid='id', tokenize='trigram')")  # fmt: skip
     connection.execute("CREATE VIRTUAL TABLE search_en USING fts5(text_en, content='search_items', "
                        "content_rowid='id', tokenize='porter unicode61')")  # fmt: skip
+    # One or two Chinese characters: each character a token, so a query is a phrase of them.
+    connection.execute("CREATE VIRTUAL TABLE search_chars USING fts5(chars, content='', tokenize='unicode61')")
     connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
 
 
@@ -345,6 +374,9 @@ def write_views(store: pyoxigraph.Store, target: Path, progress: Progress | None
             connection.execute("PRAGMA synchronous = OFF")
             _create(connection)
             connection.executemany(f"INSERT INTO facts VALUES ({', '.join('?' * len(FACT_COLUMNS))})", facts)
+            values, keys = fact_keys(facts)
+            connection.executemany("INSERT INTO facet_values VALUES (?, ?, ?, ?, ?)", values)
+            connection.executemany(f"INSERT INTO fact_keys VALUES ({', '.join('?' * (len(FACET_COLUMNS) + 4))})", keys)
             connection.executemany(
                 f"INSERT INTO commitments VALUES ({', '.join('?' * len(COMMITMENT_COLUMNS))})", commitments
             )
@@ -355,8 +387,13 @@ def write_views(store: pyoxigraph.Store, target: Path, progress: Progress | None
             )
             connection.execute("INSERT INTO search_zh (search_zh) VALUES ('rebuild')")
             connection.execute("INSERT INTO search_en (search_en) VALUES ('rebuild')")
+            connection.executemany(
+                "INSERT INTO search_chars (rowid, chars) VALUES (?, ?)",
+                ((number, " ".join(row[5])) for number, row in enumerate(searchable, start=1) if row[5]),
+            )
             connection.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             connection.commit()
+            connection.execute("ANALYZE")
             connection.execute("VACUUM")
         with partial.open("rb") as handle:
             os.fsync(handle.fileno())
@@ -416,7 +453,17 @@ def _like(text: str) -> str:
 TEXT_COLUMNS = ("label_zh", "label_en", "quote", "sentence", "sentence_en", "as_written")
 
 
-def _where(filters: dict[str, str | Sequence[str]], text: str | None, exclude: str | None = None) -> tuple[str, list]:
+# Sorts answered on the narrow table (facet codes sort as their values do); others read the wide rows.
+NARROW_SORTS = {*FACET_COLUMNS, "value", "value_number", "issued", "quote_start"}
+
+
+def _where(
+    connection: sqlite3.Connection,
+    filters: dict[str, str | Sequence[str]],
+    text: str | None,
+    exclude: str | None = None,
+) -> tuple[str, list]:
+    """A WHERE clause on fact_keys (alias k) for the filters, other than ``exclude``, and the text."""
     clauses, parameters = [], []
     for column, wanted in sorted(filters.items()):
         if column not in FACET_COLUMNS:
@@ -426,10 +473,18 @@ def _where(filters: dict[str, str | Sequence[str]], text: str | None, exclude: s
         values = [wanted] if isinstance(wanted, str) else list(wanted)
         if not values:
             continue
-        clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
-        parameters.extend(values)
+        codes = [
+            row[0]
+            for row in connection.execute(
+                f"SELECT code FROM facet_values WHERE facet = ? AND value IN ({', '.join('?' * len(values))})",
+                [column, *values],
+            )
+        ]
+        clauses.append(f"k.{column} IN ({', '.join('?' * len(codes))})" if codes else "0")
+        parameters.extend(codes)
     if text:
-        clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in TEXT_COLUMNS) + ")")
+        likes = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in TEXT_COLUMNS)
+        clauses.append(f"k.id IN (SELECT rowid FROM facts WHERE {likes})")
         parameters.extend([_like(text)] * len(TEXT_COLUMNS))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", parameters
 
@@ -444,20 +499,35 @@ def facts_page(
     limit: int = 100,
 ) -> Page:
     """One page of facts matching ``filters`` (column -> value or values) and ``text`` (a substring of
-    labels, quote, sentence or translation), sorted by any column, with the total count."""
+    labels, quote, sentence or translation), sorted by any column (rows without a value last, ties
+    in IRI order), with the total count."""
     if sort not in FACT_COLUMNS:
         raise BadRequest(f"cannot sort facts by {sort!r}; sort by one of: {', '.join(FACT_COLUMNS)}")
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise BadRequest(f"limit must be 1 to {MAX_PAGE} and offset 0 or more (got limit {limit}, offset {offset})")
-    where, parameters = _where(filters or {}, text)
-    key = "value_number" if sort == "value" else sort
+    where, parameters = _where(connection, filters or {}, text)
     direction = "DESC" if descending else "ASC"
-    total = connection.execute(f"SELECT count(*) FROM facts{where}", parameters).fetchone()[0]
-    rows = connection.execute(
-        f"SELECT * FROM facts{where} ORDER BY {key} IS NULL, {key} {direction}, fact LIMIT ? OFFSET ?",
-        [*parameters, limit, offset],
-    ).fetchall()
-    return Page([dict(row) for row in rows], total, offset, limit)
+    total = connection.execute(f"SELECT count(*) FROM fact_keys AS k{where}", parameters).fetchone()[0]
+    if sort in NARROW_SORTS:
+        key = "k.value_number" if sort == "value" else f"k.{sort}"
+        ids_query = f"SELECT k.id FROM fact_keys AS k{where}"
+    else:
+        key = f"f.{sort}"
+        ids_query = f"SELECT k.id FROM fact_keys AS k JOIN facts AS f ON f.rowid = k.id{where}"
+    ids = [
+        row[0]
+        for row in connection.execute(
+            f"{ids_query} ORDER BY {key} {direction} NULLS LAST, k.id LIMIT ? OFFSET ?", [*parameters, limit, offset]
+        )
+    ]
+    found = {
+        row[0]: dict(zip(FACT_COLUMNS, row[1:], strict=True))
+        for row in connection.execute(
+            f"SELECT rowid, {', '.join(FACT_COLUMNS)} FROM facts WHERE rowid IN ({', '.join('?' * len(ids))})", ids
+        )
+    }
+    rows = [found[i] for i in ids]
+    return Page(rows, total, offset, limit)
 
 
 def facet_counts(
@@ -468,18 +538,33 @@ def facet_counts(
 ) -> dict[str, list[dict[str, Any]]]:
     """For each facet column, every value among the facts matching the other filters, with its
     labels and count, most frequent first (all values: a facet is never cut short)."""
-    counts = {}
+    counted: dict[str, list[tuple[int | None, int]]] = {}
     for column in columns:
         if column not in FACET_COLUMNS:
             raise BadRequest(f"no facet {column!r}; facets: {', '.join(FACET_COLUMNS)}")
-        where, parameters = _where(filters or {}, text, exclude=column)
-        zh, en = ("report_title_zh", "report_title_en") if column == "report" else (f"{column}_zh", f"{column}_en")
-        rows = connection.execute(
-            f"SELECT {column} AS value, min({zh}) AS label_zh, min({en}) AS label_en, count(*) AS count "
-            f"FROM facts{where} GROUP BY {column} ORDER BY count DESC, {column} IS NULL, {column}",
-            parameters,
+        where, parameters = _where(connection, filters or {}, text, exclude=column)
+        counted[column] = connection.execute(
+            f"SELECT k.{column}, count(*) FROM fact_keys AS k{where} GROUP BY k.{column}", parameters
         ).fetchall()
-        counts[column] = [dict(row) for row in rows]
+    values = {
+        row["code"]: row
+        for row in connection.execute(
+            f"SELECT * FROM facet_values WHERE facet IN ({', '.join('?' * len(counted))})", list(counted)
+        )
+    }
+    counts: dict[str, list[dict[str, Any]]] = {}
+    for column, pairs in counted.items():
+        facet = [
+            {
+                "value": values[code]["value"] if code is not None else None,
+                "label_zh": values[code]["label_zh"] if code is not None else None,
+                "label_en": values[code]["label_en"] if code is not None else None,
+                "count": count,
+            }
+            for code, count in pairs
+        ]
+        facet.sort(key=lambda f: (-f["count"], f["value"] is None, f["value"] or ""))
+        counts[column] = facet
     return counts
 
 
@@ -552,39 +637,35 @@ def search(
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise BadRequest(f"limit must be 1 to {MAX_PAGE} and offset 0 or more (got limit {limit}, offset {offset})")
     parts, parameters = [], []
-    # Chinese (and any text of three characters or more: numbers, names) as a substring.
+    # Chinese (and any text of three characters or more: numbers, names) as a substring; one or
+    # two Chinese characters as a phrase of single-character tokens (trigrams need three).
     chinese = query if len(query) >= 3 or CJK.search(query) else ""
     if len(query) >= 3:
         parts.append("SELECT rowid AS id, rank FROM search_zh WHERE search_zh MATCH ?")
         parameters.append(_phrase(query))
     elif chinese:
-        parts.append("SELECT id, 0.0 AS rank FROM search_items WHERE text_zh LIKE ? ESCAPE '\\'")
-        parameters.append(_like(query))
+        parts.append("SELECT rowid AS id, rank FROM search_chars WHERE search_chars MATCH ?")
+        parameters.append(_phrase(" ".join(query)))
     english = english_query(query)
     if english:
         parts.append("SELECT rowid AS id, rank FROM search_en WHERE search_en MATCH ?")
         parameters.append(english)
     groups: dict[str, dict[str, Any]] = {k: {"kind": k, "total": 0, "results": []} for k in KINDS if kind in (None, k)}
-    if not parts:
-        return {"query": query, "groups": list(groups.values()), "truncated": False}
-    hits = " UNION ALL ".join(parts)
-    best = f"SELECT id, min(rank) AS rank FROM ({hits}) GROUP BY id"
-    only = " AND kind = ?" if kind else ""
-    for row in connection.execute(
-        f"SELECT kind, count(*) FROM ({best}) JOIN search_items USING (id) WHERE 1{only} GROUP BY kind",
-        [*parameters, *([kind] if kind else [])],
-    ):
-        groups[row[0]]["total"] = row[1]
     ids: dict[int, dict[str, Any]] = {}
-    for group in groups.values():
-        if not group["total"]:
-            continue
-        rows = connection.execute(
-            f"SELECT search_items.* FROM ({best}) AS best JOIN search_items USING (id) WHERE kind = ? "
-            "ORDER BY best.rank, search_items.iri, search_items.sentence_start LIMIT ? OFFSET ?",
-            [*parameters, group["kind"], limit, offset],
-        ).fetchall()
-        for row in rows:
+    if parts:
+        only = " WHERE s.kind = ?" if kind else ""
+        # One pass: every hit ranked within its kind, each kind's total beside it.
+        ranked = f"""
+            WITH hits AS ({" UNION ALL ".join(parts)}),
+                 best AS (SELECT id, min(rank) AS rank FROM hits GROUP BY id),
+                 ranked AS (SELECT s.*, row_number() OVER (PARTITION BY s.kind ORDER BY best.rank, s.iri,
+                                                                        s.sentence_start) AS n,
+                                   count(*) OVER (PARTITION BY s.kind) AS total
+                            FROM best JOIN search_items AS s USING (id){only})
+            SELECT * FROM ranked WHERE n > ? AND n <= ? ORDER BY kind, n"""
+        for row in connection.execute(ranked, [*parameters, *([kind] if kind else []), offset, offset + limit]):
+            group = groups[row["kind"]]
+            group["total"] = row["total"]
             result = {
                 "kind": row["kind"],
                 "iri": row["iri"],
@@ -593,12 +674,20 @@ def search(
                 "label_en": row["label_en"],
                 "sentence_start": row["sentence_start"],
                 "sentence_end": row["sentence_end"],
-                "snippet_zh": None,
+                "snippet_zh": _html(_marked(row["text_zh"], query))
+                if chinese and query.casefold() in (row["text_zh"] or "").casefold()
+                else None,
                 "snippet_en": None,
             }
             group["results"].append(result)
             ids[row["id"]] = result
-    _snippets(connection, ids, query, chinese, english)
+        if offset:  # a page past the first: the totals of kinds with no row on it
+            counts = f"""WITH hits AS ({" UNION ALL ".join(parts)}), best AS (SELECT DISTINCT id FROM hits)
+                         SELECT s.kind, count(*) FROM best JOIN search_items AS s USING (id){only} GROUP BY s.kind"""
+            for found_kind, count in connection.execute(counts, [*parameters, *([kind] if kind else [])]):
+                groups[found_kind]["total"] = count
+    if english:
+        _english_snippets(connection, ids, english)
     for group in groups.values():
         group["offset"] = offset
         group["truncated"] = offset + len(group["results"]) < group["total"]
@@ -609,21 +698,13 @@ def search(
     }
 
 
-def _snippets(
-    connection: sqlite3.Connection, ids: dict[int, dict[str, Any]], query: str, chinese: str, english: str | None
-) -> None:
+def _english_snippets(connection: sqlite3.Connection, ids: dict[int, dict[str, Any]], english: str) -> None:
     if not ids:
         return
     marks = f"'{MARK_START}', '{MARK_END}', '…', 24"
-    places = ", ".join("?" * len(ids))
-    if chinese:  # a substring: marked where it is (trigram snippets cut at token edges)
-        for rowid, text in connection.execute(f"SELECT id, text_zh FROM search_items WHERE id IN ({places})", [*ids]):
-            if query.casefold() in (text or "").casefold():
-                ids[rowid]["snippet_zh"] = _html(_marked(text, query))
-    if english:
-        for rowid, snippet in connection.execute(
-            f"SELECT rowid, snippet(search_en, 0, {marks}) FROM search_en WHERE search_en MATCH ? "
-            f"AND rowid IN ({places})",
-            [english, *ids],
-        ):
-            ids[rowid]["snippet_en"] = _html(snippet)
+    for rowid, snippet in connection.execute(
+        f"SELECT rowid, snippet(search_en, 0, {marks}) FROM search_en WHERE search_en MATCH ? "
+        f"AND rowid IN ({', '.join('?' * len(ids))})",
+        [english, *ids],
+    ):
+        ids[rowid]["snippet_en"] = _html(snippet)
