@@ -9,8 +9,9 @@ flat tables an analyst's page reads in milliseconds:
 - ``commitments``: the scorecard, one row per commitment with its assessed outcome;
 - ``search_items`` with FTS5 indexes: labels zh/en and aliases of officials, agencies, programs
   and documents, the labels of facts, and every evidence sentence with its translation. Chinese
-  uses the trigram tokenizer (substrings of three characters or more) with a LIKE scan for one or
-  two characters; English uses porter/unicode61 stems.
+  uses the trigram tokenizer (substrings of three characters or more) and, for one or two
+  characters, an FTS5 index of single characters (a phrase query: as exact as a LIKE scan, but
+  indexed); English uses porter/unicode61 stems, widened by a few derivational suffixes.
 
 The file is written beside the store, in the version directory that ``kg.publish`` swaps in
 atomically, in a fixed order, so the same graph gives the same bytes. :func:`facet_counts`,
@@ -614,7 +615,7 @@ def _html(snippet: str | None) -> str:
 
 
 def _marked(text: str, needle: str, width: int = 40) -> str:
-    """A snippet of ``text`` around the first ``needle``, for the LIKE search of short queries."""
+    """A snippet of ``text`` around the first ``needle`` (case-insensitive), marked for _html."""
     at = text.casefold().find(needle.casefold())
     if at < 0 or len(text.casefold()) != len(text):
         at = text.find(needle)
