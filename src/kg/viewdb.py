@@ -21,12 +21,13 @@ there are in all and never shortens a result silently.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import html
 import os
 import re
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -310,13 +311,17 @@ def fact_keys(facts: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     for facet in FACET_COLUMNS:
         zh, en = ("report_title_zh", "report_title_en") if facet == "report" else (f"{facet}_zh", f"{facet}_en")
         seen: dict[str, tuple] = {}
+        counts: Counter[str | None] = Counter()
         for fact in facts:
             value = fact[column(facet)]
+            counts[value] += 1
             if value is not None and value not in seen:
                 seen[value] = (fact[column(zh)], fact[column(en)])
         for value in sorted(seen):
             codes[(facet, value)] = len(values) + 1
-            values.append((len(values) + 1, facet, value, *seen[value]))
+            values.append((len(values) + 1, facet, value, *seen[value], counts[value]))
+        if counts[None]:
+            values.append((len(values) + 1, facet, None, None, None, counts[None]))
     keys = [
         (number, *(codes.get((facet, fact[column(facet)])) for facet in FACET_COLUMNS),
          fact[column("value_number")], fact[column("issued")], fact[column("quote_start")])
@@ -335,11 +340,17 @@ def _create(connection: sqlite3.Connection) -> None:
     # facets as integer codes (facet_values), so filters, counts and common sorts scan a few MB.
     connection.execute(f"CREATE TABLE facts ({', '.join(typed(c, INTEGER_COLUMNS) for c in FACT_COLUMNS)}, "
                        "UNIQUE (fact))")  # fmt: skip
+    # count: the facts with this value (or with none, value NULL) when nothing is filtered
     connection.execute("CREATE TABLE facet_values (code INTEGER PRIMARY KEY, facet TEXT, value TEXT, label_zh TEXT,"
-                       " label_en TEXT, UNIQUE (facet, value))")  # fmt: skip
+                       " label_en TEXT, count INTEGER, UNIQUE (facet, value))")  # fmt: skip
     keys = ", ".join(f"{column} INTEGER" for column in FACET_COLUMNS)
     connection.execute(f"CREATE TABLE fact_keys (id INTEGER PRIMARY KEY, {keys}, value_number REAL, issued TEXT, "
                        "quote_start INTEGER)")  # fmt: skip
+    # A covering index per facet, in its order: a facet count is one index scan with no sort, and
+    # the other filters are read from the same index entries.
+    for facet in FACET_COLUMNS:
+        others = ", ".join(c for c in FACET_COLUMNS if c != facet)
+        connection.execute(f"CREATE INDEX fact_keys_{facet} ON fact_keys ({facet}, {others})")
     columns = ", ".join(typed(c, COMMITMENT_INTEGERS) for c in COMMITMENT_COLUMNS)
     connection.execute(f"CREATE TABLE commitments ({columns}, PRIMARY KEY (commitment))")
     for column in ("report", "status", "period", "region"):
@@ -376,7 +387,7 @@ def write_views(store: pyoxigraph.Store, target: Path, progress: Progress | None
             _create(connection)
             connection.executemany(f"INSERT INTO facts VALUES ({', '.join('?' * len(FACT_COLUMNS))})", facts)
             values, keys = fact_keys(facts)
-            connection.executemany("INSERT INTO facet_values VALUES (?, ?, ?, ?, ?)", values)
+            connection.executemany("INSERT INTO facet_values VALUES (?, ?, ?, ?, ?, ?)", values)
             connection.executemany(f"INSERT INTO fact_keys VALUES ({', '.join('?' * (len(FACET_COLUMNS) + 4))})", keys)
             connection.executemany(
                 f"INSERT INTO commitments VALUES ({', '.join('?' * len(COMMITMENT_COLUMNS))})", commitments
@@ -393,6 +404,12 @@ def write_views(store: pyoxigraph.Store, target: Path, progress: Progress | None
                 ((number, " ".join(row[5])) for number, row in enumerate(searchable, start=1) if row[5]),
             )
             connection.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            # search_items are in kind order, so each kind is one range of ids (see search()).
+            for kind in KINDS:
+                ids = [number for number, row in enumerate(searchable, start=1) if row[0] == kind]
+                connection.execute(
+                    "INSERT INTO meta VALUES (?, ?)", (f"ids:{kind}", f"{ids[0]} {ids[-1]}" if ids else "1 0")
+                )
             connection.commit()
             connection.execute("ANALYZE")
             connection.execute("VACUUM")
@@ -539,20 +556,24 @@ def facet_counts(
 ) -> dict[str, list[dict[str, Any]]]:
     """For each facet column, every value among the facts matching the other filters, with its
     labels and count, most frequent first (all values: a facet is never cut short)."""
-    counted: dict[str, list[tuple[int | None, int]]] = {}
     for column in columns:
         if column not in FACET_COLUMNS:
             raise BadRequest(f"no facet {column!r}; facets: {', '.join(FACET_COLUMNS)}")
-        where, parameters = _where(connection, filters or {}, text, exclude=column)
-        counted[column] = connection.execute(
-            f"SELECT k.{column}, count(*) FROM fact_keys AS k{where} GROUP BY k.{column}", parameters
-        ).fetchall()
     values = {
         row["code"]: row
         for row in connection.execute(
-            f"SELECT * FROM facet_values WHERE facet IN ({', '.join('?' * len(counted))})", list(counted)
+            f"SELECT * FROM facet_values WHERE facet IN ({', '.join('?' * len(columns))})", list(columns)
         )
     }
+    counted: dict[str, list[tuple[int | None, int]]] = {}
+    for column in columns:
+        where, parameters = _where(connection, filters or {}, text, exclude=column)
+        if not where:  # nothing else filtered: the counts written with the table
+            counted[column] = [(code, row["count"]) for code, row in values.items() if row["facet"] == column]
+            continue
+        counted[column] = connection.execute(
+            f"SELECT k.{column}, count(*) FROM fact_keys AS k{where} GROUP BY k.{column}", parameters
+        ).fetchall()
     counts: dict[str, list[dict[str, Any]]] = {}
     for column, pairs in counted.items():
         facet = [
@@ -631,7 +652,8 @@ def search(
     connection: sqlite3.Connection, query: str, kind: str | None = None, limit: int = 10, offset: int = 0
 ) -> dict[str, Any]:
     """Labels and sentences matching ``query`` (Chinese substring or English words), grouped by
-    kind, best first, with highlighted snippets (HTML with <mark>), each group with its total."""
+    kind (in IRI order within a kind), with highlighted snippets (HTML with <mark>); each group
+    has its total and the page of ``limit`` results from ``offset``."""
     query = " ".join(query.split())
     if kind is not None and kind not in KINDS:
         raise BadRequest(f"no kind {kind!r}; kinds: {', '.join(KINDS)}")
@@ -642,51 +664,50 @@ def search(
     # two Chinese characters as a phrase of single-character tokens (trigrams need three).
     chinese = query if len(query) >= 3 or CJK.search(query) else ""
     if len(query) >= 3:
-        parts.append("SELECT rowid AS id, rank FROM search_zh WHERE search_zh MATCH ?")
+        parts.append("SELECT rowid FROM search_zh WHERE search_zh MATCH ?")
         parameters.append(_phrase(query))
     elif chinese:
-        parts.append("SELECT rowid AS id, rank FROM search_chars WHERE search_chars MATCH ?")
+        parts.append("SELECT rowid FROM search_chars WHERE search_chars MATCH ?")
         parameters.append(_phrase(" ".join(query)))
     english = english_query(query)
     if english:
-        parts.append("SELECT rowid AS id, rank FROM search_en WHERE search_en MATCH ?")
+        parts.append("SELECT rowid FROM search_en WHERE search_en MATCH ?")
         parameters.append(english)
     groups: dict[str, dict[str, Any]] = {k: {"kind": k, "total": 0, "results": []} for k in KINDS if kind in (None, k)}
     ids: dict[int, dict[str, Any]] = {}
-    if parts:
-        only = " WHERE s.kind = ?" if kind else ""
-        # One pass: every hit ranked within its kind, each kind's total beside it.
-        ranked = f"""
-            WITH hits AS ({" UNION ALL ".join(parts)}),
-                 best AS (SELECT id, min(rank) AS rank FROM hits GROUP BY id),
-                 ranked AS (SELECT s.*, row_number() OVER (PARTITION BY s.kind ORDER BY best.rank, s.iri,
-                                                                        s.sentence_start) AS n,
-                                   count(*) OVER (PARTITION BY s.kind) AS total
-                            FROM best JOIN search_items AS s USING (id){only})
-            SELECT * FROM ranked WHERE n > ? AND n <= ? ORDER BY kind, n"""
-        for row in connection.execute(ranked, [*parameters, *([kind] if kind else []), offset, offset + limit]):
-            group = groups[row["kind"]]
-            group["total"] = row["total"]
-            result = {
-                "kind": row["kind"],
-                "iri": row["iri"],
-                "report": row["report"],
-                "label_zh": row["label_zh"],
-                "label_en": row["label_en"],
-                "sentence_start": row["sentence_start"],
-                "sentence_end": row["sentence_end"],
-                "snippet_zh": _html(_marked(row["text_zh"], query))
-                if chinese and query.casefold() in (row["text_zh"] or "").casefold()
-                else None,
-                "snippet_en": None,
-            }
-            group["results"].append(result)
-            ids[row["id"]] = result
-        if offset:  # a page past the first: the totals of kinds with no row on it
-            counts = f"""WITH hits AS ({" UNION ALL ".join(parts)}), best AS (SELECT DISTINCT id FROM hits)
-                         SELECT s.kind, count(*) FROM best JOIN search_items AS s USING (id){only} GROUP BY s.kind"""
-            for found_kind, count in connection.execute(counts, [*parameters, *([kind] if kind else [])]):
-                groups[found_kind]["total"] = count
+    # Every match counts; none is ranked by bm25 (that costs more than the search on common words):
+    # within a kind, results come in id order, which is IRI order (sentences: report, then position).
+    hits: set[int] = set()
+    for part, parameter in zip(parts, parameters, strict=True):
+        hits.update(row[0] for row in connection.execute(part, (parameter,)))
+    ordered = sorted(hits)
+    ranges = {
+        key.removeprefix("ids:"): tuple(int(n) for n in value.split())
+        for key, value in connection.execute("SELECT key, value FROM meta WHERE key LIKE 'ids:%'")
+    }
+    chosen: list[int] = []
+    for group in groups.values():
+        first, last = ranges[group["kind"]]
+        low, high = bisect.bisect_left(ordered, first), bisect.bisect_right(ordered, last)
+        group["total"] = high - low
+        chosen.extend(ordered[low + offset : min(high, low + offset + limit)])
+    for row in connection.execute(f"SELECT * FROM search_items WHERE id IN ({', '.join('?' * len(chosen))})", chosen):
+        text_zh = row["text_zh"] or ""
+        ids[row["id"]] = {
+            "kind": row["kind"],
+            "iri": row["iri"],
+            "report": row["report"],
+            "label_zh": row["label_zh"],
+            "label_en": row["label_en"],
+            "sentence_start": row["sentence_start"],
+            "sentence_end": row["sentence_end"],
+            "snippet_zh": _html(_marked(text_zh, query))
+            if chinese and query.casefold() in text_zh.casefold()
+            else None,
+            "snippet_en": None,
+        }
+    for number in chosen:
+        groups[ids[number]["kind"]]["results"].append(ids[number])
     if english:
         _english_snippets(connection, ids, english)
     for group in groups.values():
