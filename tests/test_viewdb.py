@@ -17,9 +17,9 @@ import pytest
 from corpus import analyst_corpus
 from kg import viewdb
 from kg.build import build
+from kg.builddir import Build, memory_store, sha256
 from kg.config import PROJECT_ROOT
 from kg.namespaces import sparql_prefixes
-from kg.publish import Build, memory_store, sha256
 
 YUAN = "https://w3id.org/cnkg/id/unit/yuan"
 

@@ -19,9 +19,8 @@ from typing import Any
 import pyoxigraph
 
 from kg.namespaces import sparql_prefixes
-from kg.store.base import QueryRequest, Store
+from kg.store.base import Store, lexical
 
-JSON = "application/sparql-results+json"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # fmt: skip
 BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -86,11 +85,10 @@ def gather(store: Store, iri: str, accessed: dt.date | None = None) -> Citable |
                      BIND(SUBSTR(?text, ?sstart + 1, ?send - ?sstart) AS ?sentence)
                      OPTIONAL {{ ?ev kg:sentenceTranslation ?sentence_en }} }}
         }} ORDER BY ?issued ?report ?start LIMIT 1"""
-    result = store.execute(QueryRequest(sparql_prefixes() + query, JSON))
-    rows = json.loads(result.body)["results"]["bindings"]
-    if not rows:
+    found = store.select_rows(sparql_prefixes() + query, limit=1).rows
+    if not found:
         return None
-    row = {name: term["value"] for name, term in rows[0].items()}
+    row = {name: lexical(term) for name, term in found[0].items()}
     issued = row.get("issued")
     report = row["report"]
     if row["kind"] == "report":  # the report itself is cited, not the quote of its title

@@ -219,7 +219,7 @@ def compile_report(report_dir: Path, vocabularies: Vocabularies, data_dir: Path)
     builder = ReportBuilder(report, source, vocabularies, registry, data_dir)
     graph = builder.build()
     errors = builder.errors + translations.attach(graph, report_dir, source)
-    info = ReportInfo(report.report.id, graph.identifier, report.path, len(graph))
+    info = ReportInfo(report.report.id, URIRef(graph.identifier), report.path, len(graph))
     return CompiledReport(info, graph, builder.locations, errors, builder.definitions)
 
 

@@ -13,7 +13,7 @@ flat tables an analyst's page reads in milliseconds:
   characters, an FTS5 index of single characters (a phrase query: as exact as a LIKE scan, but
   indexed); English uses porter/unicode61 stems, widened by a few derivational suffixes.
 
-The file is written beside the store, in the version directory that ``kg.publish`` swaps in
+The file is written beside the store, in the version directory that ``kg.builddir`` swaps in
 atomically, in a fixed order, so the same graph gives the same bytes. :func:`facet_counts`,
 :func:`facts_page` and :func:`search` answer the questions of the pages; each says how many rows
 there are in all and never shortens a result silently.
