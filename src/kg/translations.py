@@ -93,8 +93,8 @@ def evidence_sentences(graph: Graph) -> dict[URIRef, Span]:
     found = {}
     for annotation in graph.subjects(RDF.type, KG.Quote):
         start, end = graph.value(annotation, KG.sentenceStart), graph.value(annotation, KG.sentenceEnd)
-        if isinstance(annotation, URIRef) and start is not None and end is not None:
-            found[annotation] = Span(int(start), int(end))
+        if isinstance(annotation, URIRef) and isinstance(start, Literal) and isinstance(end, Literal):
+            found[annotation] = Span(int(start.toPython()), int(end.toPython()))
     return found
 
 
@@ -129,9 +129,9 @@ def attach(graph: Graph, report_dir: Path, source: SourceText) -> list[CurationE
         else:
             by_sentence[translation.zh] = translation
     for annotation, span in evidence_sentences(graph).items():
-        translation = by_sentence.get(source.text[span.start : span.end])
-        if translation is not None:
-            graph.add((annotation, KG.sentenceTranslation, Literal(translation.en, lang="en")))
+        found = by_sentence.get(source.text[span.start : span.end])
+        if found is not None:
+            graph.add((annotation, KG.sentenceTranslation, Literal(found.en, lang="en")))
     return errors
 
 

@@ -42,6 +42,7 @@ from kg.namespaces import sparql_prefixes
 VIEWS = "views.sqlite"
 SCHEMA_VERSION = 1
 Progress = Callable[[str], None]
+Record = tuple[Any, ...]  # one row of a table, in the order of its columns
 
 # Columns of the facts table, in order; the entity columns hold IRIs and have _zh/_en labels.
 LABELLED_COLUMNS = ("value_type", "period", "indicator", "region", "unit", "agency", "official", "program",
@@ -133,7 +134,7 @@ WHERE {
 }"""
 
 
-def fact_rows(store: pyoxigraph.Store, labels: dict[str, dict[str, str]], texts: dict[str, str]) -> list[tuple]:
+def fact_rows(store: pyoxigraph.Store, labels: dict[str, dict[str, str]], texts: dict[str, str]) -> list[Record]:
     """The rows of the facts table, sorted by fact IRI."""
     seen: set[str] = set()
     rows = []
@@ -205,7 +206,7 @@ WHERE {
 }"""
 
 
-def commitment_rows(store: pyoxigraph.Store, labels: dict[str, dict[str, str]]) -> list[tuple]:
+def commitment_rows(store: pyoxigraph.Store, labels: dict[str, dict[str, str]]) -> list[Record]:
     agencies: dict[str, list[str]] = defaultdict(list)
     for row in _select(store, "SELECT ?c ?agency { ?c a kg:Commitment ; kg:leadAgency ?agency }"):
         agencies[row["c"]].append(row["agency"])
@@ -269,11 +270,11 @@ def _alt_labels(store: pyoxigraph.Store) -> dict[str, dict[str, list[str]]]:
 
 
 def search_rows(
-    store: pyoxigraph.Store, labels: dict[str, dict[str, str]], facts: list[tuple], texts: dict[str, str]
-) -> list[tuple]:
+    store: pyoxigraph.Store, labels: dict[str, dict[str, str]], facts: list[Record], texts: dict[str, str]
+) -> list[Record]:
     """(kind, iri, report, label_zh, label_en, text_zh, text_en, sentence_start, sentence_end) rows."""
     alts = _alt_labels(store)
-    rows = []
+    rows: list[Record] = []
     for kind, rdf_class in ENTITY_KINDS.items():
         for row in _select(store, f"SELECT DISTINCT ?s WHERE {{ ?s a {rdf_class} }}"):
             iri = row["s"]
@@ -303,14 +304,14 @@ def search_rows(
 # -- writing --------------------------------------------------------------------------------
 
 
-def fact_keys(facts: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+def fact_keys(facts: list[Record]) -> tuple[list[Record], list[Record]]:
     """Integer codes for the facet values (in value order per facet) and the narrow row of each fact."""
     column = FACT_COLUMNS.index
-    values: list[tuple] = []
+    values: list[Record] = []
     codes: dict[tuple[str, str], int] = {}
     for facet in FACET_COLUMNS:
         zh, en = ("report_title_zh", "report_title_en") if facet == "report" else (f"{facet}_zh", f"{facet}_en")
-        seen: dict[str, tuple] = {}
+        seen: dict[str, Record] = {}
         counts: Counter[str | None] = Counter()
         for fact in facts:
             value = fact[column(facet)]
@@ -480,7 +481,7 @@ def _where(
     filters: dict[str, str | Sequence[str]],
     text: str | None,
     exclude: str | None = None,
-) -> tuple[str, list]:
+) -> tuple[str, list[Any]]:
     """A WHERE clause on fact_keys (alias k) for the filters, other than ``exclude``, and the text."""
     clauses, parameters = [], []
     for column, wanted in sorted(filters.items()):
@@ -576,7 +577,7 @@ def facet_counts(
         ).fetchall()
     counts: dict[str, list[dict[str, Any]]] = {}
     for column, pairs in counted.items():
-        facet = [
+        facet: list[dict[str, Any]] = [
             {
                 "value": values[code]["value"] if code is not None else None,
                 "label_zh": values[code]["label_zh"] if code is not None else None,
