@@ -26,7 +26,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from kg.builddir import DATASET, Build, content_version, finish, load_store, new_version, sha256
+from kg.builddir import DATASET, STORE, Build, content_version, finish, load_store, new_version, sha256
 from kg.compile import (
     Definition,
     ReportInfo,
@@ -44,7 +44,9 @@ from kg.export import write_exports
 from kg.identity import EntityRecord, Replacement, entity_records, likely_duplicates, replaced_yet_defined, replacements
 from kg.namespaces import OUTCOMES_GRAPH
 from kg.outcomes import Linked, Summary, link, load_outcome_shapes, summarise
+from kg.translations import untranslated
 from kg.validate import ValidationResult, Violation, load_shapes, report_violations
+from kg.viewdb import VIEWS, write_build_views
 
 Progress = Callable[[str], None]
 # Below this many reports, worker processes cost more than they save.
@@ -106,7 +108,7 @@ def compile_and_validate(
         key=lambda v: (str(v.location.path), v.location.line) if v.location else ("~", 0),
     )
     validation = ValidationResult(not violations, violations)
-    validation.warnings = likely_duplicates(batches.entities) + linked.warnings
+    validation.warnings = likely_duplicates(batches.entities) + linked.warnings + batches.untranslated
     return Checked(batches, linked, validation, ontology, vocabularies)
 
 
@@ -132,6 +134,8 @@ class BatchResult:
     summaries: list[Summary] = field(default_factory=list)
     entities: list[EntityRecord] = field(default_factory=list)
     replaced: list[Replacement] = field(default_factory=list)
+    # Reports with evidence sentences not yet translated (issue 14): kg validate's warnings only.
+    untranslated: list[str] = field(default_factory=list)
 
 
 class _Shared:
@@ -201,6 +205,7 @@ def compile_validate_batch(report_dirs: list[Path], part: Path, validated: Path)
             result.summaries.append(summary)
         result.entities.extend(entity_records(compiled.graph))
         result.replaced.extend(replacements(compiled.graph))
+        result.untranslated.extend(untranslated(compiled.graph, compiled.info.id))
     if not result.errors and not result.violations:
         part.write_bytes(b"".join(quads))
     return result
@@ -251,6 +256,7 @@ def _merge(total: BatchResult, part: BatchResult) -> None:
     total.summaries.extend(part.summaries)
     total.entities.extend(part.entities)
     total.replaced.extend(part.replaced)
+    total.untranslated.extend(part.untranslated)
 
 
 def build(
@@ -267,7 +273,8 @@ def build(
         if not checked.validation.conforms:
             raise ValidationFailed(checked.validation)
         result, linked, ontology, vocabularies = checked.batches, checked.linked, checked.ontology, checked.vocabularies
-        warnings = checked.validation.warnings
+        # Not the untranslated sentences: kg validate lists them; a new report builds before it is translated.
+        warnings = [w for w in checked.validation.warnings if w not in set(result.untranslated)]
         dataset_path = version / DATASET
         if progress:
             progress(f"writing the dataset of {len(result.reports)} report(s)")
@@ -286,6 +293,7 @@ def build(
         if progress:
             progress("writing the downloads (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads, facts CSV)")
         exports = write_exports(version, dataset_path, QUERIES_DIR)
+        views = write_build_views(version, version / STORE, progress)  # issue 14: the analyst tables
         digest = sha256(dataset_path)
         manifest = {
             "version": content_version(digest),
@@ -302,7 +310,7 @@ def build(
                 + [str(OUTCOMES_GRAPH)]
             ),
             "warnings": warnings,
-            "files": {DATASET: digest},
+            "files": {DATASET: digest, VIEWS: sha256(views)},
             **exports,  # downloads (files, sizes, digests) and the VoID statistics
         }
         return finish(out, version, manifest)
