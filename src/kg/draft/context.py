@@ -126,11 +126,11 @@ def region_words(
                     if len(place) >= 2 and name.startswith(place) and len(name) - len(place) >= 3:
                         words.setdefault(name[len(place) :], slug)
     for level in LEVELS:
-        place = own.get(level)
-        slug = region_of_name(vocab, place) if place else None
-        if slug:
+        own_place = own.get(level)
+        own_region = region_of_name(vocab, own_place) if own_place else None
+        if own_region:
             for prefix in ("全", "我", "本"):
-                words.setdefault(prefix + level, slug)
+                words.setdefault(prefix + level, own_region)
     if vocab.has("region", "china"):
         words.setdefault("全国", "china")
     return sorted(words.items(), key=lambda kv: len(kv[0]), reverse=True), aliases

@@ -505,13 +505,13 @@ def find_documents(
         if match.group(1):  # the documents named just before 等 are part of the group
             position = match.start()
             while position > 0 and body[position - 1] == "》":
-                span = next((s for s in text.protected if s.end == position and s.kind == "title"), None)
-                if span is None:
+                title_span = next((s for s in text.protected if s.end == position and s.kind == "title"), None)
+                if title_span is None:
                     break
-                member = next((d for d in index["documents"] if d.mention.start == span.start), None)
+                member = next((d for d in index["documents"] if d.mention.start == title_span.start), None)
                 if member and member is not group:
                     member.fields["part_of"] = group
-                position = span.start
+                position = title_span.start
     # 发布地方标准 (and the region's own nouns: 纳入年度实施计划)
     verbs = regex_union(lex.named_after_verbs)
     nouns = regex_union(lex.named_nouns)

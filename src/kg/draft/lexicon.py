@@ -14,10 +14,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from kg.config import PROJECT_ROOT
+from kg.config import LEXICONS_DIR
 from kg.vocabularies import Vocabularies
 
-DEFAULT_LEXICONS = PROJECT_ROOT / "data" / "lexicons"
+DEFAULT_LEXICONS = LEXICONS_DIR
 FILES = ("agencies", "officials", "documents", "programs", "quantities", "facts")
 
 
