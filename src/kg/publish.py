@@ -22,6 +22,7 @@ the server's challenge, digest or basic, as it asks.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import secrets
@@ -72,6 +73,32 @@ class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
     https_request = http_request
 
 
+class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
+    """Basic auth that, once challenged, sends the credentials with every later request.
+
+    The standard handler (even with a prior-auth password manager, whose ``add_password`` entry
+    for the whole host shadows the later ones) sends each request bare first; a server that closes
+    the connection on its 401 without reading the body then breaks the upload of a large graph."""
+
+    challenged = False
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgr, user: str, password: str):
+        super().__init__(passwords)
+        self._token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+    def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+        if headers.get("WWW-Authenticate", "").lower().startswith("basic"):
+            self.challenged = True
+        return super().http_error_401(req, fp, code, msg, headers)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if self.challenged and not req.has_header("Authorization"):
+            req.add_unredirected_header("Authorization", f"Basic {self._token}")
+        return req
+
+    https_request = http_request
+
+
 class GraphStore:
     """A Graph Store Protocol endpoint, answering its authentication challenge (digest or basic)."""
 
@@ -86,7 +113,7 @@ class GraphStore:
             parts = urllib.parse.urlsplit(url)
             passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", user, password)
             # Digest is tried first (it runs before basic); each answers only its own challenge.
-            handlers += [_DigestAuth(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
+            handlers += [_DigestAuth(passwords), _BasicAuth(passwords, user, password)]
         self._opener = urllib.request.build_opener(*handlers)
 
     @property
