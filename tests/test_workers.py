@@ -149,7 +149,16 @@ def test_workers_die_with_a_killed_server(build_dir: Path) -> None:
 
 def test_a_worker_does_not_import_rdflib(built) -> None:  # type: ignore[no-untyped-def]
     worker = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "kg.store.embedded", str(built.store_path), json.dumps(PREFIXES)],
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "kg.store.embedded",
+            str(built.store_path),
+            json.dumps(PREFIXES),
+            "1024",
+        ],
         input=b"",  # end of input: the worker opens the store and exits
         capture_output=True,
         timeout=60,
