@@ -58,8 +58,8 @@ class Settings:
     query_workers: int = 8
     # Private memory (MB) one query's worker may use before it is stopped with a 507; 0: no limit.
     # 8 workers x 1 GB is a third of the 24 GB reference machine, which leaves the server, the page
-    # cache of the store and a build room; the heaviest canned query at 1,000 reports needs about
-    # 300 MB (BENCHMARKS.md, memory). Only the embedded store has workers; an external store's own
+    # cache of the store and a build room; one process running every canned query at 1,000
+    # reports peaks at 160 MB (BENCHMARKS.md §7). Only the embedded store has workers; an external store's own
     # settings bound its memory.
     query_memory_mb: int = 1024
     # A hard cap on the rows (or triples) of one /sparql answer: a larger result is refused with a
