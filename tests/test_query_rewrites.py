@@ -1,6 +1,6 @@
-"""A canned query rewritten for speed answers exactly what it answered before, row for row and in
-the same order, on the fixture corpora: the real report, and the commitments-and-outcomes fixtures
-(several reports, every outcome status)."""
+"""A canned query rewritten for speed answers exactly what it answered before, the same rows (and
+the same ORDER BY, so the same order up to ties), on the fixture corpora: the real report, and the
+commitments-and-outcomes fixtures (several reports, every outcome status)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ def rows(store: pyoxigraph.Store, text: str) -> list[tuple[str | None, ...]]:
     return [tuple(None if row[n] is None else str(row[n]) for n in names) for row in solutions]
 
 
+def order_by(text: str) -> str:
+    return text[text.rindex("ORDER BY") :].strip()
+
+
 def test_there_are_rewrites_to_compare() -> None:
     assert REWRITTEN, "tests/fixtures/queries-before holds no query"
     for name in REWRITTEN:
@@ -42,8 +46,10 @@ def test_there_are_rewrites_to_compare() -> None:
 @pytest.mark.parametrize("corpus_name", ["shanxi", "outcomes"])
 def test_a_rewritten_query_answers_as_before(name: str, corpus_name: str, built: Build, outcomes_build: Build) -> None:
     store = pyoxigraph.Store.read_only(str((built if corpus_name == "shanxi" else outcomes_build).store_path))
-    before = rows(store, (BEFORE / f"{name}.rq").read_text(encoding="utf-8"))
-    after = rows(store, (PROJECT_ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8"))
-    assert after == before
+    old = (BEFORE / f"{name}.rq").read_text(encoding="utf-8")
+    new = (PROJECT_ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    assert order_by(new) == order_by(old)
+    before, after = rows(store, old), rows(store, new)
+    assert sorted(after, key=repr) == sorted(before, key=repr)
     if corpus_name == "shanxi":
         assert before, f"{name} answers nothing on the report: the comparison would mean nothing"
