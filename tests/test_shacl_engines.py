@@ -8,7 +8,6 @@ report shapes; the outcomes fixtures, likewise, for the outcome shapes.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,9 @@ from kg.build import _Shared
 from kg.compile import compile_report, iter_report_dirs
 from kg.outcomes import assess, load_outcome_shapes, outcomes_graph, summarise, validation_context
 from kg.validate import ENGINE, ENGINES, Violation, report_violations
+from test_curation_errors import make_data
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def described(violations: list[Violation]) -> list[tuple[str, str, str, str, str, str]]:
@@ -42,20 +41,10 @@ def without(graph: Graph, predicate: URIRef) -> Graph:
     return smaller
 
 
-def mini(tmp_path: Path, case: str) -> Path:
-    data = tmp_path / "data"
-    report = data / "reports" / "mini"
-    report.mkdir(parents=True)
-    shutil.copytree(ROOT / "data" / "vocabularies", data / "vocabularies")
-    shutil.copy(FIXTURES / "broken" / "source.txt", report / "source.txt")
-    shutil.copy(FIXTURES / "broken" / f"{case}.yaml", report / "report.yaml")
-    return data
-
-
 # The other broken fixtures are refused by the compiler, before SHACL (tests/test_curation_errors.py).
 @pytest.mark.parametrize("case", ["valid", "official-without-post"])
 def test_the_engines_agree_on_the_fixtures_that_reach_shacl(tmp_path: Path, case: str) -> None:
-    data = mini(tmp_path, case)
+    data = make_data(tmp_path, case)
     shared = _Shared(data, ROOT / "ontology")
     compiled = compile_report(data / "reports" / "mini", shared.vocabularies, data)
     assert compiled.graph is not None and not compiled.errors
@@ -67,7 +56,7 @@ def test_the_engines_agree_on_the_fixtures_that_reach_shacl(tmp_path: Path, case
 
 
 def test_the_engines_agree_on_the_valid_fixture_with_each_property_taken_away(tmp_path: Path) -> None:
-    data = mini(tmp_path, "valid")
+    data = make_data(tmp_path, "valid")
     shared = _Shared(data, ROOT / "ontology")
     compiled = compile_report(data / "reports" / "mini", shared.vocabularies, data)
     assert compiled.graph is not None and not compiled.errors
