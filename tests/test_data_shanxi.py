@@ -12,8 +12,8 @@ from decimal import Decimal
 import pyoxigraph
 import pytest
 
+from kg.builddir import Build, memory_store
 from kg.config import PROJECT_ROOT
-from kg.publish import Build, memory_store
 from test_pipeline import rows
 from test_queries import run
 

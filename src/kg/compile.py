@@ -217,7 +217,7 @@ def compile_report(report_dir: Path, vocabularies: Vocabularies, data_dir: Path)
     registry = {section: {item.id: item for item in items} for section, items in report.items.items()}
     builder = ReportBuilder(report, source, vocabularies, registry, data_dir)
     graph = builder.build()
-    info = ReportInfo(report.report.id, graph.identifier, report.path, len(graph))
+    info = ReportInfo(report.report.id, URIRef(graph.identifier), report.path, len(graph))
     return CompiledReport(info, graph, builder.locations, builder.errors, builder.definitions)
 
 

@@ -6,15 +6,14 @@ position and id), so the same build gives the same bytes and two releases can be
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph
 
+from kg.builddir import Build, memory_store
 from kg.namespaces import PREFIXES
-from kg.publish import Build, memory_store
+from kg.tables import csv_text
 
 # name -> (oxigraph format, keeps named graphs)
 RDF_FORMATS: dict[str, tuple[pyoxigraph.RdfFormat, bool]] = {
@@ -62,19 +61,21 @@ def _statement_key(statement: pyoxigraph.Quad | pyoxigraph.Triple) -> tuple[str,
 
 def export_rdf(build: Build, name: str) -> bytes:
     rdf_format, keeps_graphs = RDF_FORMATS[name]
-    options = {"prefixes": PREFIXES} if rdf_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TRIG) else {}
+    prefixes = PREFIXES if rdf_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.TRIG) else None
     quads = pyoxigraph.parse(path=str(build.dataset_path), format=pyoxigraph.RdfFormat.N_QUADS)
     if keeps_graphs:
         statements: list[pyoxigraph.Quad] | list[pyoxigraph.Triple] = sorted(quads, key=_statement_key)
     else:
         # Triple formats carry the union of all graphs, as a set: the default graph of the published store.
         statements = sorted({quad.triple for quad in quads}, key=_statement_key)
-    return pyoxigraph.serialize(statements, format=rdf_format, **options) or b""
+    return pyoxigraph.serialize(statements, format=rdf_format, prefixes=prefixes) or b""
 
 
 def facts_rows(store: pyoxigraph.Store, queries_dir: Path) -> Iterable[list[str]]:
     query = (queries_dir / FACTS_QUERY).read_text(encoding="utf-8")
     solutions = store.query(query)
+    if not isinstance(solutions, pyoxigraph.QuerySolutions):
+        raise ValueError(f"{FACTS_QUERY} must be a SELECT query")
     for solution in solutions:
         row = []
         for column in CSV_COLUMNS:
@@ -84,14 +85,9 @@ def facts_rows(store: pyoxigraph.Store, queries_dir: Path) -> Iterable[list[str]
 
 
 def export_csv(build: Build, queries_dir: Path) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
     position = CSV_COLUMNS.index("start")
     rows = sorted(facts_rows(open_dataset(build), queries_dir), key=lambda r: (r[0], int(r[position] or 0), r[1], r))
-    writer.writerows(rows)
-    # A BOM so spreadsheet programs read the Chinese text as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_text(CSV_COLUMNS, (dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows), bom=True).encode("utf-8")
 
 
 def export(build: Build, name: str, queries_dir: Path) -> bytes:

@@ -1,4 +1,7 @@
-"""Turning SPARQL JSON results into rows, and rows into a terminal table, CSV or JSON."""
+"""Turning SPARQL JSON results into rows, and rows into a terminal table, CSV or JSON.
+
+:func:`csv_text` is the one CSV writer of tables (``kg query``, ``kg export``, the API's
+``?format=csv``); SPARQL's own CSV results format is written by ``kg.sparql.formats``."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import csv
 import io
 import json
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from kg.store.base import QueryResult
 
@@ -20,6 +25,16 @@ def rows_of(result: QueryResult) -> tuple[list[str], list[dict[str, str]]]:
     return variables, rows
 
 
+def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], bom: bool = False) -> str:
+    """Rows (mappings; keys beyond ``columns`` are left out) as CSV with a header line. With
+    ``bom``, a byte order mark first, so that spreadsheet programs read Chinese text as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -29,11 +44,7 @@ def render_results(result: QueryResult, style: str) -> str:
     if style == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if style == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=variables, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buffer.getvalue()
+        return csv_text(variables, rows)
     cells = [[row.get(v, "") for v in variables] for row in rows]
     widths = [max([_width(v), *(_width(c[i]) for c in cells)]) for i, v in enumerate(variables)]
 
