@@ -15,9 +15,9 @@ import pytest
 
 from conftest import start_server
 from kg.config import Settings
+from kg.errors import QueryRefused
 from kg.sparql.formats import JSON
 from kg.store import embedded
-from kg.errors import QueryRefused
 from kg.store.base import QueryRequest
 from kg.store.embedded import EmbeddedStore
 from test_workers import SIMPLE, workers_of
