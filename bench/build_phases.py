@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import kg.build  # noqa: E402
 from endpoint import machine  # noqa: E402
 from kg import curated  # noqa: E402
+from kg.authoring.synth import synth  # noqa: E402
 from kg.compile import compile_report, iter_report_dirs  # noqa: E402
-from kg.synth import synth  # noqa: E402
 from kg.validate import ENGINES, report_violations  # noqa: E402
 
 ONTOLOGY = ROOT / "ontology"

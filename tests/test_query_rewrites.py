@@ -11,8 +11,8 @@ import pytest
 
 from corpus import corpus, outcome_fixtures
 from kg.build import build
+from kg.builddir import Build
 from kg.config import PROJECT_ROOT
-from kg.publish import Build
 
 BEFORE = Path(__file__).parent / "fixtures" / "queries-before"
 REWRITTEN = sorted(p.stem for p in BEFORE.glob("*.rq"))
