@@ -38,9 +38,9 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from kg.authoring.draft import draft_report, entity_labels  # noqa: E402
 from kg.compile import Vocabularies, load_vocabularies  # noqa: E402
 from kg.curated import load  # noqa: E402
-from kg.authoring.draft import draft_report, entity_labels  # noqa: E402
 from kg.namespaces import ID  # noqa: E402
 from kg.numbers import AmountError, normalise  # noqa: E402
 from kg.source import SourceText  # noqa: E402

@@ -20,8 +20,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import run_kg
-from kg.compile import compile_data
 from kg.authoring.draft import default_report_id, draft_report
+from kg.compile import compile_data
 from kg.numbers import AmountError, normalise, read_numeral, scan_numerals
 from kg.source import SourceText
 
