@@ -37,11 +37,14 @@ chromium:
 virtuoso:
 	@test -x $(VIRTUOSO) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin)
 
+# ruff (style and bugs), mypy (types, strict: settings in pyproject.toml), ESLint (the explorer's
+# JavaScript: eslint.config.js).
 lint: setup
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	node_modules/.bin/eslint src/kg/web/static/js
 
-test: setup chromium virtuoso
-	$(BIN)/ruff check src tests bench
+test: setup chromium virtuoso lint
 	$(BIN)/pytest -q
 
 bench: build

@@ -56,7 +56,7 @@ FACT_ATTRIBUTES = ("type", "period", "unit", "qualifier", "region")
 EXACT = ("type", "period", "unit")  # with the value, which every match has
 # Fixtures written and curated by hand before `kg draft` was ever run on them (issue 17); the
 # others (the Shanxi report and the first three fixtures) were used to write the rules.
-HELD_OUT = (
+BATCH_1 = (
     "henan-government-2023-02-20",
     "hubei-rural-revitalization-2023-07-25",
     "sichuan-agriculture-2023-01-31",
@@ -64,6 +64,16 @@ HELD_OUT = (
     "yunnan-rural-revitalization-2023-02-16",
     "zhashui-county-2024-01-18",
 )
+# Batch 2 (Guizhou provincial release, Linxia prefecture news item, Tiandong county work report):
+# written and curated after the rules had been moved into src/kg/draft/ and measured on batch 1.
+# The rules of BENCHMARKS.md §5.4 were then written from the misses of batch 1 (and of the
+# development texts): since, batch 2 is the only un-tuned one (but for the 州 rule, said there).
+BATCH_2 = (
+    "guizhou-agriculture-2024-01-26",
+    "linxia-agriculture-2023-10-20",
+    "tiandong-county-2024-01-10",
+)
+HELD_OUT = BATCH_1 + BATCH_2
 
 
 @dataclass
@@ -199,30 +209,147 @@ def score(category: str, truth: list[Entry], drafted: list[Entry], source: Sourc
     )
 
 
+FUNCTION_WORDS = frozenset({"the", "of", "a", "an", "and", "in", "for", "to", "at", "on", "by", "with", "s"})
+
+
+def simple(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
 def same_english(a: str, b: str) -> bool:
     """Equal but for case, quotation marks, spaces and punctuation: a translator keeps it as is."""
-    def simple(text: str) -> str:
-        return re.sub(r"[\W_]+", " ", text.casefold()).strip()
-
     return simple(a) == simple(b)
 
 
-def suggestions_kept(truth: dict[str, list[Entry]], drafted: dict[str, list[Entry]]) -> dict[str, tuple[int, int]]:
-    """By origin: (suggested labels equal to the hand-curated English label, suggested labels of
-    drafted entries that match a curated entry)."""
+def content_words(text: str) -> list[str]:
+    words = [w for w in simple(text).split() if w not in FUNCTION_WORDS]
+    return sorted(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
+def acceptable_english(a: str, b: str) -> bool:
+    """The same content words, counted (case, punctuation, order, plural -s and the function words
+    of FUNCTION_WORDS aside): “High-standard farmland construction” for “Construction of
+    high-standard farmland”. A rule a translator would accept as is; meaning is not judged."""
+    return content_words(a) == content_words(b)
+
+
+def suggestions_kept(
+    truth: dict[str, list[Entry]], drafted: dict[str, list[Entry]], indicator_pairs: list[tuple[str, str, str]]
+) -> dict[str, tuple[int, int, int]]:
+    """By origin: (suggestions equal to the hand-curated English, equal or acceptable as is,
+    suggestions of drafted entries that match a curated one). Agencies, officials, documents and
+    programs pair as in the recall; indicators through the facts they measure
+    (``indicator_pairs``: drafted suggestion, its origin, the curated indicator's English)."""
     kept: dict[str, list[int]] = {}
+
+    def count(origin: str, suggestion: str, curated: str) -> None:
+        origin = "curated" if origin.startswith("curated") else "any with CC-CEDICT" if "cedict" in origin else origin
+        counts = kept.setdefault(origin, [0, 0, 0])
+        counts[0] += same_english(suggestion, curated)
+        counts[1] += same_english(suggestion, curated) or acceptable_english(suggestion, curated)
+        counts[2] += 1
+
     for section in ("agencies", "officials", "documents", "programs"):
         for draft in drafted[section]:
             if not draft.suggested:
                 continue
             curated = next((t for t in truth[section] if matches(section, t, draft)), None)
-            if curated is None:
-                continue
-            origin = "curated" if draft.suggested.startswith("curated") else draft.suggested
-            counts = kept.setdefault(origin, [0, 0])
-            counts[0] += same_english(draft.english, curated.english)
-            counts[1] += 1
-    return {origin: (a, b) for origin, (a, b) in sorted(kept.items())}
+            if curated is not None:
+                count(draft.suggested, draft.english, curated.english)
+    for suggestion, origin, curated_english in indicator_pairs:
+        count(origin, suggestion, curated_english)
+    return {origin: (a, b, c) for origin, (a, b, c) in sorted(kept.items())}
+
+
+def indicator_pairs(
+    truth_doc: Any, draft_doc: Any, truth: list[Entry], drafted: list[Entry]
+) -> list[tuple[str, str, str]]:
+    """(suggested English, origin, curated English) of each drafted indicator with a suggestion,
+    paired with the curated indicator of the first curated fact its facts match."""
+
+    def english(doc: Any) -> dict[str, tuple[str, str]]:
+        return {
+            str(i["id"]): (str((i.get("label") or {}).get("en", "")), str((i.get("suggested") or {}).get("en", "")))
+            for i in doc.get("indicators") or []
+        }
+
+    curated_en, drafted_en = english(truth_doc), english(draft_doc)
+    curated_of = {str(f["id"]): str(f.get("indicator")) for f in truth_doc.get("facts") or []}
+    drafted_of = {str(f["id"]): str(f.get("indicator")) for f in draft_doc.get("facts") or []}
+    pairs, seen = [], set()
+    for fact in drafted:
+        indicator = drafted_of.get(fact.id)
+        if indicator in seen or indicator not in drafted_en or not drafted_en[indicator][1]:
+            continue
+        match = next((t for t in truth if matches("facts", t, fact)), None)
+        if match is None or curated_of.get(match.id) not in curated_en:
+            continue
+        seen.add(indicator)
+        suggestion, origin = drafted_en[indicator]
+        pairs.append((suggestion, origin, curated_en[curated_of[match.id]][0]))
+    return pairs
+
+
+@dataclass
+class CommitmentScore:
+    """Targets: curated target facts with a relation, how many the draft finds as targets, how
+    many of those with the curated relation. Others: commitments without a number (a program),
+    found when a drafted one's quote overlaps and its relation is the same."""
+
+    targets: int = 0
+    targets_found: int = 0
+    relation_right: int = 0
+    others: int = 0
+    others_found: int = 0
+    others_drafted: int = 0
+    others_correct: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    def add(self, other: CommitmentScore) -> None:
+        for name in ("targets", "targets_found", "relation_right", "others", "others_found", "others_drafted"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.others_correct += other.others_correct
+        self.wrong += other.wrong
+
+
+def commitment_entries(document: dict[str, Any], source: SourceText) -> tuple[dict[str, str], list[tuple[Any, str]]]:
+    """(fact id -> relation of the targets, [(quote span, relation)] of the commitments without a target)."""
+    relations = {str(f["id"]): str(f["relation"]) for f in document.get("facts") or [] if f.get("relation")}
+    others = []
+    for node in document.get("commitments") or []:
+        if node.get("target"):
+            relations[str(node["target"])] = str(node["relation"])
+        else:
+            others.append((locate(source, node.get("quote"), node.get("occurrence")), str(node["relation"])))
+    return relations, others
+
+
+def score_commitments(
+    truth_doc: Any, draft_doc: Any, truth: list[Entry], drafted: list[Entry], source: SourceText
+) -> CommitmentScore:
+    result = CommitmentScore()
+    curated_relations, curated_others = commitment_entries(truth_doc, source)
+    drafted_relations, drafted_others = commitment_entries(draft_doc, source)
+    for fact in truth:
+        relation = curated_relations.get(fact.id)
+        if relation is None:
+            continue
+        result.targets += 1
+        match = next((d for d in drafted if matches("facts", fact, d) and d.id in drafted_relations), None)
+        if match is None:
+            continue
+        result.targets_found += 1
+        if drafted_relations[match.id] == relation:
+            result.relation_right += 1
+        else:
+            result.wrong.append(f"{fact.id}: {drafted_relations[match.id]} (curated {relation})")
+    result.others, result.others_drafted = len(curated_others), len(drafted_others)
+    result.others_found = sum(any(overlaps(s, d) and r == q for d, q in drafted_others) for s, r in curated_others)
+    result.others_correct = sum(any(overlaps(s, d) and r == q for s, r in curated_others) for d, q in drafted_others)
+    return result
+
+
+COMMITMENTS: dict[str, CommitmentScore] = {}
 
 
 def evaluate(curated_path: Path, data_dir: Path) -> tuple[dict[str, Score], float]:
@@ -235,13 +362,19 @@ def evaluate(curated_path: Path, data_dir: Path) -> tuple[dict[str, Score], floa
     text = draft_report(source_path, data_dir, report_id=report.report.id)
     elapsed = time.perf_counter() - started
     yaml = YAML(typ="rt")
-    truth = entries(yaml.load(curated_path.read_text(encoding="utf-8")), source, vocabularies)
-    drafted = entries(yaml.load(text), source, vocabularies)
-    SUGGESTIONS[curated_path.parent.name, str(data_dir)] = suggestions_kept(truth, drafted)
+    truth_doc, draft_doc = yaml.load(curated_path.read_text(encoding="utf-8")), yaml.load(text)
+    truth = entries(truth_doc, source, vocabularies)
+    drafted = entries(draft_doc, source, vocabularies)
+    pairs = indicator_pairs(truth_doc, draft_doc, truth["facts"], drafted["facts"])
+    SUGGESTIONS[curated_path.parent.name, str(data_dir)] = suggestions_kept(truth, drafted, pairs)
+    if data_dir != DATA:
+        COMMITMENTS[curated_path.parent.name] = score_commitments(
+            truth_doc, draft_doc, truth["facts"], drafted["facts"], source
+        )
     return {c: score(c, truth[c], drafted[c], source) for c in CATEGORIES}, elapsed
 
 
-SUGGESTIONS: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+SUGGESTIONS: dict[tuple[str, str], dict[str, tuple[int, int, int]]] = {}
 
 
 def vocabularies_only(tmp: Path) -> Path:
@@ -320,6 +453,16 @@ def below_target(scores: dict[str, Score]) -> list[str]:
     return problems
 
 
+def commitment_row(name: str, c: CommitmentScore) -> str:
+    def ratio(a: int, b: int) -> str:
+        return f"{a}/{b} = {a / b:.0%}" if b else "–"
+
+    return (
+        f"| {name} | {ratio(c.targets_found, c.targets)} | {ratio(c.relation_right, c.targets_found)} | "
+        f"{ratio(c.others_found, c.others)} | {ratio(c.others_correct, c.others_drafted)} |"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="write the markdown section to this file")
@@ -351,11 +494,13 @@ def main() -> int:
                             print(f"    inexact: {inexact}")
     alone_runs = {k.split(" | ")[0]: v for k, v in results.items() if k.endswith("| alone")}
     groups = {
-        "held out (not used to write rules)": [v for k, v in alone_runs.items() if k in HELD_OUT],
+        "held out (batches 1 and 2)": [v for k, v in alone_runs.items() if k in HELD_OUT],
+        "held out, batch 1": [v for k, v in alone_runs.items() if k in BATCH_1],
+        "held out, batch 2": [v for k, v in alone_runs.items() if k in BATCH_2],
         "development (rules written on them)": [v for k, v in alone_runs.items() if k not in HELD_OUT],
     }
     totals = {f"**{name}** | alone, pooled": pooled(v) for name, v in groups.items() if v}
-    failed = [f"{name}: {p}" for name, v in totals.items() for p in below_target(v) if "held out" in name]
+    failed = [f"{name}: {p}" for name, v in totals.items() for p in below_target(v) if "batches 1 and 2" in name]
     lines = [
         "## kg draft recall",
         "",
@@ -391,31 +536,54 @@ def main() -> int:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "Suggested English labels (alone) a translator keeps as they are: the suggestion of a drafted",
-        "agency, official, document or program equals the English of the hand-curated entry",
-        "it matches, but for case and punctuation (the fixtures' English was written before any",
-        "suggestion existed). By origin, all reports pooled:",
+        "Commitments (alone), on the reports whose curated file has any: target facts with a",
+        "relation (the short form, or a `commitments:` entry with a `target:`) drafted as targets, and",
+        "with the curated relation; commitments without a number (a program) found by an overlapping",
+        "quote with the same relation; P = drafted ones that match a curated one / drafted ones.",
         "",
-        "| texts | origin | kept as they are |",
-        "| --- | --- | --- |",
+        "| report | targets drafted as targets | relation right (of those) | without a number | P (without a number) |",
+        "| --- | --- | --- | --- | --- |",
     ]
-    for group, names in (("held out", HELD_OUT), ("development", None)):
+    total = CommitmentScore()
+    for name, c in COMMITMENTS.items():
+        if not (c.targets or c.others):
+            continue
+        total.add(c)
+        lines.append(commitment_row(name, c))
+    if total.targets or total.others:
+        lines.append(commitment_row("**all**", total))
+    lines += [
+        "",
+        "Suggested English labels (alone) a translator keeps as they are: a drafted agency, official,",
+        "document, program or indicator with a suggestion, paired with the hand-curated entry it",
+        "matches (indicators through their facts), whose suggestion is *exact* (the curated English",
+        "but for case and punctuation) or *acceptable as is* (the same content words: order, plural -s",
+        "and function words aside; see `acceptable_english`). The fixtures' English was written",
+        "before any suggestion existed. By origin, all reports of the group pooled:",
+        "",
+        "| texts | origin | suggestions | exact | exact or acceptable as is |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    groups_kept = (("held out, batch 1", BATCH_1), ("held out, batch 2", BATCH_2), ("development", None))
+    for group, names in groups_kept:
         pooled_kept: dict[str, list[int]] = {}
         for (report, data_dir), kept in SUGGESTIONS.items():
             if data_dir == str(DATA) or (names is not None and report not in names):
                 continue
             if names is None and report in HELD_OUT:
                 continue
-            for origin, (same, total) in kept.items():
-                counts = pooled_kept.setdefault(origin, [0, 0])
-                counts[0] += same
-                counts[1] += total
-        all_same = sum(c[0] for c in pooled_kept.values())
-        all_total = sum(c[1] for c in pooled_kept.values())
-        for origin, (same, total) in sorted(pooled_kept.items(), key=lambda kv: -kv[1][1]):
-            lines.append(f"| {group} | {origin} | {same}/{total} = {same / total:.0%} |")
-        if all_total:
-            lines.append(f"| {group} | **all** | {all_same}/{all_total} = {all_same / all_total:.0%} |")
+            for origin, numbers in kept.items():
+                counts = pooled_kept.setdefault(origin, [0, 0, 0])
+                for position, value in enumerate(numbers):
+                    counts[position] += value
+        totals = [sum(c[i] for c in pooled_kept.values()) for i in range(3)]
+        rows = sorted(pooled_kept.items(), key=lambda kv: -kv[1][2])
+        for origin, (same, fine, total) in [*rows, ("**all**", totals)]:
+            if total:
+                lines.append(
+                    f"| {group} | {origin} | {total} | {same}/{total} = {same / total:.0%} | "
+                    f"{fine}/{total} = {fine / total:.0%} |"
+                )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from endpoint import machine  # noqa: E402
-from kg.publish import memory_store  # noqa: E402
+from kg.builddir import memory_store  # noqa: E402
 
 
 def median_ms(run, repeats: int) -> float:  # type: ignore[no-untyped-def]

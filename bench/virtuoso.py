@@ -70,8 +70,8 @@ def build_for(size: int, builds: Path | None, scratch: Path) -> Path:
 
 
 def publish(build: Path, url: str, **credentials: str) -> float:
-    from kg.publish import open_build
-    from kg.store.graph_store import publish_build
+    from kg.builddir import open_build
+    from kg.publish import publish_build
 
     started = time.perf_counter()
     publish_build(open_build(build), url, **credentials)

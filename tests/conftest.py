@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import signal
 import socket
@@ -10,13 +12,14 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from kg.build import build as run_build
+from kg.builddir import Build, open_build
 from kg.config import PROJECT_ROOT, Settings
-from kg.publish import Build, open_build
 
 DATA = PROJECT_ROOT / "data"
 ONTOLOGY = PROJECT_ROOT / "ontology"
@@ -39,8 +42,37 @@ def pytest_runtest_call(item: pytest.Item) -> object:
     return result
 
 
-def run_kg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """The `kg` command line, as a user runs it, with its output captured."""
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_kg(*args: str) -> CliResult:
+    """The `kg` command line in this process (``kg.cli.main``), its output and exit status captured.
+    An exception that escapes ``main`` (a traceback a user would see) fails the calling test."""
+    from kg.cli import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as stopped:  # argparse's usage errors
+            status = stopped.code if isinstance(stopped.code, int) else 1
+    return CliResult(status, _text(out), _text(err))
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    buffer = stream.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue().decode("utf-8")
+
+
+def run_kg_process(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """The `kg` command line in its own process: for `kg serve`, which binds ports and handles signals."""
     return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=timeout)
 
 
@@ -179,7 +211,7 @@ class OxigraphServer:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, built: Build) -> Iterator[OxigraphServer]:
-    from kg.store.graph_store import publish_build
+    from kg.publish import publish_build
 
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db")
     publish_build(built, server.store_url)

@@ -25,3 +25,8 @@ def outcome_fixtures() -> list[Path]:
     """The fixture reports written to test commitments and outcomes (Gansu 2022 and 2023, the
     Shanxi follow-up of 2023)."""
     return sorted(p for p in OUTCOME_REPORTS.iterdir() if (p / "report.yaml").is_file())
+
+
+def analyst_corpus(target: Path) -> Path:
+    """The outcome fixtures and the Shanxi report together (kg.viewdb's agreement test, kg.cite)."""
+    return corpus(target, *outcome_fixtures(), PROJECT_ROOT / "data" / "reports" / "shanxi-2022-04-02")

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import LiveServer, OxigraphServer, start_server
-from kg.publish import DATASET, content_version, finish, load_store, new_version, open_build, sha256
-from kg.store.graph_store import publish_build
+from kg.builddir import DATASET, content_version, finish, load_store, new_version, open_build, sha256
+from kg.publish import publish_build
 
 STORES = ("embedded", "oxigraph-serve")
 

@@ -8,7 +8,6 @@ shape, a key renamed or removed, an entry wrapped in a list, a byte that is not 
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 import shutil
@@ -24,8 +23,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from conftest import run_kg
-from kg.cli import main
+from conftest import run_kg, run_kg_process
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "broken"
@@ -52,10 +50,8 @@ def make_data(root: Path, text: str | bytes) -> Path:
 
 def validate_in_process(data: Path) -> tuple[int, str]:
     """`kg validate` as the CLI runs it, in this process (an escaping exception fails the test)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(["validate", "--data", str(data)])
-    return status, out.getvalue() + err.getvalue()
+    result = run_kg("validate", "--data", str(data))
+    return result.returncode, result.stdout + result.stderr
 
 
 # ---------------------------------------------------------------- the mutations
@@ -200,7 +196,7 @@ def test_bad_arguments_of_every_command(tmp_path: Path, built, busy_port: int) -
         (["build", "--out", str(a_file / "build")], "cannot write"),
     ]
     for args, expected in cases:
-        result = run_kg(*args, timeout=120)
+        result = run_kg_process(*args, timeout=120) if args[0] == "serve" else run_kg(*args)
         output = result.stdout + result.stderr
         assert result.returncode == 1, (args, output)
         assert expected in output, (args, output)

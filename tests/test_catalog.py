@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from conftest import LiveServer
-from kg.publish import Build
+from kg.builddir import Build
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

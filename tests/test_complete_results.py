@@ -16,12 +16,12 @@ import pytest
 from rdflib import Graph
 from ruamel.yaml import YAML
 
+from kg.authoring.synth import synth
 from kg.build import build
+from kg.builddir import Build
 from kg.compile import ENTITY_KIND
 from kg.config import PROJECT_ROOT, Settings
 from kg.namespaces import BASE
-from kg.publish import Build
-from kg.synth import synth
 from kg.web import create_app
 
 REPORTS = 50

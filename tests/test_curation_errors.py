@@ -9,9 +9,9 @@ import pytest
 
 from conftest import run_kg
 from kg.build import build
+from kg.builddir import open_build
 from kg.compile import compile_data
 from kg.curated import CurationFailed
-from kg.publish import open_build
 
 FIXTURES = Path(__file__).parent / "fixtures" / "broken"
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pyoxigraph
 import pytest
 
+from kg.builddir import Build, memory_store
 from kg.config import PROJECT_ROOT
-from kg.publish import Build, memory_store
 from test_pipeline import rows
 from test_queries import run
 
@@ -193,3 +193,19 @@ def test_amounts_are_normalised(store: pyoxigraph.Store) -> None:
     assert values["1286.87亿元"] == (Decimal("128687000000"), 8)
     assert values["7.6万"] == (Decimal("76000"), 4)
     assert values["27万亩"] == (Decimal("270000"), 4)
+
+
+def test_every_evidence_sentence_has_an_english_translation(store: pyoxigraph.Store) -> None:
+    """Issue 14: the explorer reads in English — every sentence behind a claim is translated."""
+    found = rows(
+        store,
+        """SELECT ?evidence ?translation WHERE {
+             GRAPH <https://w3id.org/cnkg/graph/report/shanxi-2022-04-02> {
+               ?evidence a kg:Quote . OPTIONAL { ?evidence kg:sentenceTranslation ?translation } } }""",
+    )
+    assert len(found) > 300  # every quote of the report (facts, entities, commitments)
+    assert [r["evidence"] for r in found if not r["translation"]] == []
+    translations = {r["translation"] for r in found}
+    assert len(translations) == 46  # one per evidence sentence
+    assert any("6.055 billion yuan" in t for t in translations)
+    assert not any("6.06 billion" in t or "colour" in t or "poverty-stricken" in t for t in translations)

@@ -18,11 +18,11 @@ from rdflib.namespace import RDF, SKOS
 
 from corpus import OUTCOME_REPORTS, corpus
 from kg.build import build
+from kg.builddir import Build, memory_store
 from kg.compile import compile_data
 from kg.config import PROJECT_ROOT
 from kg.curated import CuratedReport, load
 from kg.namespaces import ID, KG, OA, report_graph, report_iri
-from kg.publish import Build, memory_store
 from test_queries import run
 
 DATA = PROJECT_ROOT / "data"

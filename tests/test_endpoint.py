@@ -455,3 +455,33 @@ def test_live_server_refuses_update_and_service(live_server, listener: Listener)
     assert bad.value.code == 400
     assert "SERVICE" in json.loads(bad.value.read())["error"]
     assert listener.connections == 0
+
+
+@pytest.fixture(params=list(STORES))
+def store(request):  # type: ignore[no-untyped-def]
+    """The store behind each app: embedded, `oxigraph serve`, Virtuoso."""
+    return request.getfixturevalue(STORES[request.param]).extensions["kg.store"]
+
+
+def test_typed_results_are_rdf_terms_and_say_when_they_are_cut(store) -> None:  # type: ignore[no-untyped-def]
+    import pyoxigraph
+    from rdflib import Literal, URIRef
+
+    query = (
+        "SELECT ?s ?label WHERE { ?s a <https://w3id.org/cnkg/ontology#Agency> ; "
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label FILTER (LANG(?label) = 'zh') } ORDER BY ?s"
+    )
+    whole = store.select_rows(query)
+    assert whole.variables == ("s", "label") and whole.complete and len(whole.rows) >= 3
+    for row in whole.rows:
+        assert isinstance(row["s"], pyoxigraph.NamedNode)
+        assert isinstance(row["label"], pyoxigraph.Literal) and row["label"].language == "zh"
+    first = store.select_rows(query, limit=2)
+    assert not first.complete and first.rows == whole.rows[:2]
+    assert store.select_rows(query, limit=len(whole.rows)).complete
+
+    graph = store.construct(CONSTRUCT)
+    agencies = {row["s"].value for row in whole.rows}
+    assert {str(s) for s in graph.subjects()} == agencies
+    assert all(isinstance(s, URIRef) for s in graph.subjects())
+    assert (URIRef(whole.rows[0]["s"].value), None, Literal(whole.rows[0]["label"].value, lang="zh")) in graph

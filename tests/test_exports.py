@@ -18,8 +18,8 @@ from rdflib import Graph, URIRef
 
 from conftest import LiveServer, run_kg
 from kg import csvout
+from kg.builddir import Build
 from kg.export import DOWNLOADS, FORMATS
-from kg.publish import Build
 
 
 def test_every_download_is_listed_with_size_and_digest(built: Build) -> None:

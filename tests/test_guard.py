@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 from conftest import LiveServer
 from endpoint_helpers import Listener, serve
 from kg.config import PROJECT_ROOT, Settings
+from kg.errors import QueryRefused
 from kg.sparql import formats
 from kg.sparql.guard import decode_escapes, inspect
-from kg.store.base import QueryRefused, QueryRequest
+from kg.store.base import QueryRequest
 from kg.store.embedded import EmbeddedStore
 
 CANNED = {path.stem: path.read_text(encoding="utf-8") for path in sorted((PROJECT_ROOT / "queries").glob("*.rq"))}

@@ -23,10 +23,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_kg
+from conftest import run_kg_process
 from kg.build import build
+from kg.builddir import BuildError, open_build
 from kg.config import PROJECT_ROOT, Settings
-from kg.publish import BuildError, open_build
 from kg.web import create_app
 
 ONTOLOGY = PROJECT_ROOT / "ontology"
@@ -264,7 +264,7 @@ def test_corrupt_or_half_written_build_is_refused_at_startup(tmp_path: Path, bui
     (broken / "v" / "manifest.json").unlink()
     with pytest.raises(BuildError, match="half-written"):
         open_build(broken / "build")
-    result = run_kg("serve", "--build", str(broken / "build"), "--port", "0", timeout=60)
+    result = run_kg_process("serve", "--build", str(broken / "build"), "--port", "0", timeout=60)
     assert result.returncode == 1
     assert "half-written" in result.stderr and "kg build" in result.stderr
 
@@ -274,11 +274,11 @@ def test_kill_9_during_publish_leaves_every_graph_whole(oxigraph_server, built, 
     every graph is A's or B's, never half, and the version graph still names A."""
     import json
 
+    from kg.authoring.synth import synth
+    from kg.publish import publish_build
     from kg.sparql.formats import JSON
     from kg.store.base import QueryRequest
-    from kg.store.graph_store import publish_build
     from kg.store.remote import RemoteStore
-    from kg.synth import synth
 
     data = tmp_path / "data"
     synth(3, data)
@@ -311,7 +311,7 @@ def test_kill_9_during_publish_leaves_every_graph_whole(oxigraph_server, built, 
 
 def test_external_store_away_gives_503_and_service_resumes(tmp_path: Path, built) -> None:  # type: ignore[no-untyped-def]
     from conftest import OxigraphServer
-    from kg.store.graph_store import publish_build
+    from kg.publish import publish_build
 
     server = OxigraphServer(tmp_path / "db")
     try:

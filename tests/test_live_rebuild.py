@@ -14,8 +14,8 @@ from pathlib import Path
 
 from conftest import start_server
 from kg.build import build
+from kg.builddir import hold, open_build, release, versions_dir
 from kg.config import PROJECT_ROOT
-from kg.publish import hold, open_build, release, versions_dir
 
 ONTOLOGY = PROJECT_ROOT / "ontology"
 FIXTURES = Path(__file__).parent / "fixtures" / "broken"

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 
 from conftest import run_kg
+from kg.authoring.synth import synth
 from kg.build import build
 from kg.config import PROJECT_ROOT
-from kg.synth import synth
 
 ONTOLOGY = PROJECT_ROOT / "ontology"
 
@@ -59,22 +57,10 @@ def test_shared_entities_are_one_iri_across_reports(many: tuple[Path, pyoxigraph
 
 def test_an_indicator_over_the_years_is_one_query(many: tuple[Path, pyoxigraph.Store]) -> None:
     out, _ = many
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kg.cli",
-            "query",
-            str(PROJECT_ROOT / "queries" / "indicator-over-time.rq"),
-            "--build",
-            str(out),
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+    result = run_kg(
+        "query", str(PROJECT_ROOT / "queries" / "indicator-over-time.rq"), "--build", str(out), "--format", "json"
     )
+    assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     issued = {r["report_issued"] for r in rows}
     assert len(issued) >= 3, rows

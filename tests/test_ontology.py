@@ -7,8 +7,8 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
+from kg.builddir import Build, memory_store
 from kg.config import PROJECT_ROOT
-from kg.publish import Build, memory_store
 
 CHECKS = sorted((PROJECT_ROOT / "ontology" / "checks").glob("*.rq"))
 

@@ -25,6 +25,7 @@ from rdflib.namespace import SKOS
 from conftest import run_kg
 from corpus import FIXTURES, corpus, outcome_fixtures
 from kg.build import build
+from kg.builddir import Build, memory_store
 from kg.config import PROJECT_ROOT, Settings
 from kg.namespaces import ID, KG
 from kg.outcomes import (
@@ -41,8 +42,7 @@ from kg.outcomes import (
     Value,
     assess,
 )
-from kg.publish import Build, memory_store
-from kg.web.scorecard import COLUMNS
+from kg.web.readmodels.commitments import COLUMNS
 from test_ontology import CHECKS, KNOWN_TERMS
 
 ONTOLOGY = PROJECT_ROOT / "ontology"

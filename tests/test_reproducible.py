@@ -17,10 +17,10 @@ from rdflib.namespace import RDF
 
 from conftest import DATA, ONTOLOGY, run_kg
 from kg.build import build
+from kg.builddir import Build
 from kg.config import PROJECT_ROOT, Settings
 from kg.export import FORMATS, export
 from kg.namespaces import VOID
-from kg.publish import Build
 from kg.web import create_app
 
 QUERIES = PROJECT_ROOT / "queries"

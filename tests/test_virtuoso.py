@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 
 from conftest import start_server
+from kg.builddir import Build
 from kg.config import Settings
-from kg.publish import Build
+from kg.publish import STAGING_PREFIX, UNION_PREFIX
 from kg.sparql.formats import JSON
 from kg.store.base import QueryRequest
-from kg.store.graph_store import STAGING_PREFIX, UNION_PREFIX
 from kg.store.remote import RemoteStore
 from kg.web import create_app
 from test_endpoint import Listener
@@ -334,7 +334,7 @@ class BasicAuthProxy:
 
 
 def test_publish_answers_a_basic_challenge(oxigraph_server, built: Build, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    from kg.store.graph_store import PublishError, publish_build
+    from kg.publish import PublishError, publish_build
 
     proxy = BasicAuthProxy(oxigraph_server.base, "publisher", "s3cret")
     try:

@@ -19,9 +19,10 @@ import pytest
 
 from conftest import start_server
 from kg.config import Settings
+from kg.errors import QueryRefused
 from kg.namespaces import PREFIXES
 from kg.sparql.formats import JSON, NTRIPLES
-from kg.store.base import QueryRefused, QueryRequest
+from kg.store.base import QueryRequest
 from kg.store.embedded import EmbeddedStore
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.builddir import Build
 from kg.config import Settings
-from kg.publish import Build
 
 VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
 ISQL = shutil.which("isql-vt") or "/usr/bin/isql-vt"
@@ -209,7 +209,7 @@ class VirtuosoServer:
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory, built: Build) -> Iterator[VirtuosoServer]:
     """One Virtuoso for the whole session, holding the published build."""
     from conftest import free_port
-    from kg.store.graph_store import publish_build
+    from kg.publish import publish_build
 
     if not available():
         pytest.fail("Virtuoso is not installed: `make test` installs Debian's virtuoso-opensource-7-bin")

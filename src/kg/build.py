@@ -4,7 +4,7 @@ Reports are independent (each defines and quotes what it refers to), so they are
 validated in batches on every core; the cost grows linearly with the number of reports. What the
 union needs besides — an entity defined by several reports agrees on its kind and labels — is
 checked after the batches, on what each report defines. Only if every report conforms is
-anything published, and then atomically (``kg.publish``).
+anything published, and then atomically (``kg.builddir``).
 
 The dataset is written in a canonical order (graphs in a fixed order, each graph's lines sorted),
 and none of our graphs has blank nodes, so the same input gives the same bytes.
@@ -12,11 +12,13 @@ and none of our graphs has blank nodes, so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,13 +26,12 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from kg.builddir import DATASET, STORE, Build, content_version, finish, load_store, new_version, sha256
 from kg.compile import (
-    Compiled,
     Definition,
     ReportInfo,
     Vocabularies,
     add_graph,
-    compile_data,
     compile_report,
     conflicting_definitions,
     duplicate_report_ids,
@@ -43,8 +44,9 @@ from kg.export import write_exports
 from kg.identity import EntityRecord, Replacement, entity_records, likely_duplicates, replaced_yet_defined, replacements
 from kg.namespaces import OUTCOMES_GRAPH
 from kg.outcomes import Linked, Summary, link, load_outcome_shapes, summarise
-from kg.publish import DATASET, Build, content_version, finish, load_store, new_version, sha256
-from kg.validate import ValidationResult, Violation, load_shapes, report_violations, validate_compiled
+from kg.translations import untranslated
+from kg.validate import ValidationResult, Violation, load_shapes, report_violations
+from kg.viewdb import VIEWS, write_build_views
 
 Progress = Callable[[str], None]
 # Below this many reports, worker processes cost more than they save.
@@ -57,31 +59,57 @@ class ValidationFailed(Exception):
         super().__init__(result.text())
 
 
+@dataclass
+class Checked:
+    """What compile and validate found: the reports (their graphs are in ``parts``), the
+    cross-report graph, and the validation result with every violation and warning."""
+
+    batches: BatchResult
+    linked: Linked
+    validation: ValidationResult
+    ontology: Graph
+    vocabularies: dict[str, Graph]
+
+
 def compile_and_validate(
-    data_dir: Path, ontology_dir: Path, progress: Progress | None = None
-) -> tuple[Compiled, ValidationResult]:
-    """Everything in this process, keeping the whole dataset in memory (``kg validate``, tests)."""
-    compiled = compile_data(data_dir, ontology_dir, progress)
-    if progress:
-        progress(f"validating {len(compiled.reports)} report graph(s) with SHACL")
-    result = validate_compiled(compiled, ontology_dir)
-    summaries, entities, replaced = [], [], []
-    for info in compiled.reports:
-        graph = compiled.dataset.graph(info.graph)
-        summary = summarise(graph)
-        if summary is not None:
-            summaries.append(summary)
-        entities.extend(entity_records(graph))
-        replaced.extend(replacements(graph))
-    errors = replaced_yet_defined(entities, replaced)
+    data_dir: Path,
+    ontology_dir: Path,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    parts: Path | None = None,
+    validated: Path | None = None,
+) -> Checked:
+    """The pipeline's compile and validate stages, for ``kg build`` and ``kg validate`` alike.
+
+    Each report is compiled and validated on its own (in batches on ``jobs`` cores), its graph
+    written as N-Quads under ``parts``; then the checks across reports (ids, definitions,
+    replaced ids) and the cross-report stage (commitments against later reports, validated).
+    Curation errors raise :class:`CurationFailed`; SHACL violations are in ``validation``.
+    ``validated`` keeps markers of report graphs that conformed before (see
+    :func:`compile_validate_batch`); without it, every report is validated."""
+    with contextlib.ExitStack() as scratch:
+        if parts is None:
+            parts = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="kg-parts-")))
+        if validated is None:
+            validated = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="kg-validated-")))
+        batches = _compile_in_parallel(data_dir, ontology_dir, parts, validated, jobs or os.cpu_count() or 1, progress)
+    errors = (
+        batches.errors
+        + duplicate_report_ids(batches.reports)
+        + conflicting_definitions(batches.definitions)
+        + replaced_yet_defined(batches.entities, batches.replaced)
+    )
     if errors:
         raise CurationFailed(errors)
-    linked = link_outcomes(summaries, compiled.ontology, compiled.vocabulary_graphs(), ontology_dir, progress)
-    add_graph(compiled.dataset, linked.graph)
-    result.violations.extend(linked.violations)
-    result.conforms = not result.violations
-    result.warnings = likely_duplicates(entities) + linked.warnings
-    return compiled, result
+    ontology, vocabularies = shared_graphs(data_dir, ontology_dir)
+    linked = link_outcomes(batches.summaries, ontology, list(vocabularies.values()), ontology_dir, progress)
+    violations = sorted(
+        batches.violations + linked.violations,
+        key=lambda v: (str(v.location.path), v.location.line) if v.location else ("~", 0),
+    )
+    validation = ValidationResult(not violations, violations)
+    validation.warnings = likely_duplicates(batches.entities) + linked.warnings + batches.untranslated
+    return Checked(batches, linked, validation, ontology, vocabularies)
 
 
 def link_outcomes(
@@ -106,6 +134,8 @@ class BatchResult:
     summaries: list[Summary] = field(default_factory=list)
     entities: list[EntityRecord] = field(default_factory=list)
     replaced: list[Replacement] = field(default_factory=list)
+    # Reports with evidence sentences not yet translated (issue 14): kg validate's warnings only.
+    untranslated: list[str] = field(default_factory=list)
 
 
 class _Shared:
@@ -175,6 +205,7 @@ def compile_validate_batch(report_dirs: list[Path], part: Path, validated: Path)
             result.summaries.append(summary)
         result.entities.extend(entity_records(compiled.graph))
         result.replaced.extend(replacements(compiled.graph))
+        result.untranslated.extend(untranslated(compiled.graph, compiled.info.id))
     if not result.errors and not result.violations:
         part.write_bytes(b"".join(quads))
     return result
@@ -225,35 +256,25 @@ def _merge(total: BatchResult, part: BatchResult) -> None:
     total.summaries.extend(part.summaries)
     total.entities.extend(part.entities)
     total.replaced.extend(part.replaced)
+    total.untranslated.extend(part.untranslated)
 
 
 def build(
     data_dir: Path, ontology_dir: Path, out: Path, progress: Progress | None = None, jobs: int | None = None
 ) -> Build:
     """Compile and validate; only a conforming dataset is published, atomically, to ``out``."""
-    jobs = jobs or os.cpu_count() or 1
     version = new_version(out)
     try:
         parts = version / "parts"
         parts.mkdir()
         validated = out.parent / f".{out.name}.validated"
         validated.mkdir(exist_ok=True)
-        result = _compile_in_parallel(data_dir, ontology_dir, parts, validated, jobs, progress)
-        errors = (
-            result.errors
-            + duplicate_report_ids(result.reports)
-            + conflicting_definitions(result.definitions)
-            + replaced_yet_defined(result.entities, result.replaced)
-        )
-        if errors:
-            raise CurationFailed(errors)
-        if result.violations:
-            raise ValidationFailed(ValidationResult(False, result.violations))
-        ontology, vocabularies = shared_graphs(data_dir, ontology_dir)
-        linked = link_outcomes(result.summaries, ontology, list(vocabularies.values()), ontology_dir, progress)
-        if linked.violations:
-            raise ValidationFailed(ValidationResult(False, linked.violations))
-        warnings = likely_duplicates(result.entities) + linked.warnings
+        checked = compile_and_validate(data_dir, ontology_dir, progress, jobs, parts, validated)
+        if not checked.validation.conforms:
+            raise ValidationFailed(checked.validation)
+        result, linked, ontology, vocabularies = checked.batches, checked.linked, checked.ontology, checked.vocabularies
+        # Not the untranslated sentences: kg validate lists them; a new report builds before it is translated.
+        warnings = [w for w in checked.validation.warnings if w not in set(result.untranslated)]
         dataset_path = version / DATASET
         if progress:
             progress(f"writing the dataset of {len(result.reports)} report(s)")
@@ -272,6 +293,7 @@ def build(
         if progress:
             progress("writing the downloads (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads, facts CSV)")
         exports = write_exports(version, dataset_path, QUERIES_DIR)
+        views = write_build_views(version, version / STORE, progress)  # issue 14: the analyst tables
         digest = sha256(dataset_path)
         manifest = {
             "version": content_version(digest),
@@ -288,7 +310,7 @@ def build(
                 + [str(OUTCOMES_GRAPH)]
             ),
             "warnings": warnings,
-            "files": {DATASET: digest},
+            "files": {DATASET: digest, VIEWS: sha256(views)},
             **exports,  # downloads (files, sizes, digests) and the VoID statistics
         }
         return finish(out, version, manifest)

@@ -12,7 +12,6 @@ that, the store's description (the build manifest) and the server's root URL.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -22,8 +21,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, XSD
 
 from kg.namespaces import BASE, ID, KG, PREFIXES, VOID, bind_prefixes, sparql_prefixes
-from kg.sparql.formats import JSON
-from kg.store.base import QueryRequest, Store
+from kg.store.base import Row, Store, lexical
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -76,8 +74,8 @@ def count(triples: Iterable[pyoxigraph.Triple]) -> Statistics:
         properties.add(triple.predicate)
         if triple.predicate.value == str(RDF.type):
             classes.add(triple.object)
-            if triple.object.value in typed:
-                typed[triple.object.value].add(triple.subject.value)
+            if lexical(triple.object) in typed:
+                typed[lexical(triple.object)].add(lexical(triple.subject))
     return Statistics(
         triples=total,
         entities=sum(1 for s in subjects if isinstance(s, pyoxigraph.NamedNode) and s.value.startswith(str(ID))),
@@ -89,9 +87,8 @@ def count(triples: Iterable[pyoxigraph.Triple]) -> Statistics:
     )
 
 
-def _select(store: Store, query: str) -> list[dict[str, dict[str, str]]]:
-    result = store.execute(QueryRequest(sparql_prefixes() + query, JSON))
-    return json.loads(result.body)["results"]["bindings"]
+def _select(store: Store, query: str) -> list[Row]:
+    return store.select_rows(sparql_prefixes() + query).rows
 
 
 def statistics(store: Store) -> Statistics:
@@ -108,17 +105,17 @@ def statistics(store: Store) -> Statistics:
             WHERE {{ ?s ?p ?o }}""",
     )
     (classes,) = _select(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")
-    examples = []
+    examples: list[str] = []
     for cls in EXAMPLE_CLASSES:
         found = _select(store, f"SELECT ?s WHERE {{ ?s a <{cls}> }} ORDER BY ?s LIMIT 1")
-        examples.extend(r["s"]["value"] for r in found)
+        examples.extend(lexical(r["s"]) for r in found)
     return Statistics(
-        triples=int(row["triples"]["value"]),
-        entities=int(row["entities"]["value"]),
-        distinct_subjects=int(row["subjects"]["value"]),
-        distinct_objects=int(row["objects"]["value"]),
-        classes=int(classes["n"]["value"]),
-        properties=int(row["properties"]["value"]),
+        triples=int(lexical(row["triples"])),
+        entities=int(lexical(row["entities"])),
+        distinct_subjects=int(lexical(row["subjects"])),
+        distinct_objects=int(lexical(row["objects"])),
+        classes=int(lexical(classes["n"])),
+        properties=int(lexical(row["properties"])),
         examples=tuple(examples),
     )
 
@@ -180,8 +177,8 @@ def catalog_graph(root: str, stats: Statistics, description: dict[str, Any]) -> 
     add((dataset, VOID.properties, _integer(stats.properties)))
     for example in stats.examples:
         add((dataset, VOID.exampleResource, URIRef(example)))
-    for namespace in sorted(set(PREFIXES.values()) - {str(ID)}):
-        add((dataset, VOID.vocabulary, URIRef(namespace)))
+    for vocabulary in sorted(set(PREFIXES.values()) - {str(ID)}):
+        add((dataset, VOID.vocabulary, URIRef(vocabulary)))
     add((dataset, DCTERMS.conformsTo, URIRef(BASE + "ontology")))
 
     add((service, RDF.type, DCAT.DataService))
@@ -191,7 +188,7 @@ def catalog_graph(root: str, stats: Statistics, description: dict[str, Any]) -> 
     add((service, DCAT.servesDataset, dataset))
     add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
 
-    downloads: dict[str, dict[str, Any]] = description.get("downloads") or {}  # type: ignore[assignment]
+    downloads: dict[str, dict[str, Any]] = description.get("downloads") or {}
     for name in sorted(downloads):
         entry = downloads[name]
         url = URIRef(f"{root}/context.jsonld" if name == "context" else f"{root}/download/{name}")
@@ -218,7 +215,7 @@ def catalog_graph(root: str, stats: Statistics, description: dict[str, Any]) -> 
         add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         add((checksum, SPDX.checksumValue, Literal(entry["sha256"], datatype=XSD.hexBinary)))
 
-    for report in description.get("reports", []):  # type: ignore[union-attr]
+    for report in description.get("reports", []):
         subset = URIRef(f"{root}/catalog#{report['id']}")
         add((dataset, VOID.subset, subset))
         add((subset, RDF.type, VOID.Dataset))

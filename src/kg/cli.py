@@ -29,7 +29,7 @@ def write_output(data: bytes, output: str | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from kg.publish import write_atomic
+    from kg.builddir import write_atomic
 
     try:
         write_atomic(Path(output), data)
@@ -54,8 +54,8 @@ def read_text(path: str, what: str) -> str:
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from kg.build import ValidationFailed, build
+    from kg.builddir import BuildError
     from kg.curated import CurationFailed, unreviewed_suggestions
-    from kg.publish import BuildError
 
     suggested = unreviewed_suggestions(settings.data_dir)
     if suggested and args.strict:
@@ -100,7 +100,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from kg.curated import CurationFailed, unreviewed_suggestions
 
     try:
-        _, result = compile_and_validate(settings.data_dir, settings.ontology_dir, progress_printer())
+        result = compile_and_validate(settings.data_dir, settings.ontology_dir, progress_printer()).validation
     except CurationFailed as failed:
         print(f"{len(failed.errors)} problem(s) in the curated data:\n{failed}")
         return 1
@@ -116,8 +116,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.builddir import BuildError, held_build
     from kg.export import export
-    from kg.publish import BuildError, held_build
 
     try:
         with held_build(settings.build_dir) as build:
@@ -130,10 +130,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.publish import BuildError
+    from kg.builddir import BuildError
+    from kg.errors import QueryRefused
     from kg.sparql.formats import JSON, TURTLE
     from kg.sparql.guard import inspect
-    from kg.store.base import QueryRefused, QueryRequest
+    from kg.store.base import QueryRequest
     from kg.store.embedded import EmbeddedStore
     from kg.tables import render_results
 
@@ -165,8 +166,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.publish import BuildError, held_build
-    from kg.store.graph_store import PublishError, publish_build
+    from kg.builddir import BuildError, held_build
+    from kg.publish import PublishError, publish_build
 
     if not args.to.startswith(("http://", "https://")):
         raise CommandFailed(f"--to {args.to!r} is not an http(s) URL; e.g. http://127.0.0.1:7878/store")
@@ -183,7 +184,7 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.synth import synth
+    from kg.authoring.synth import synth
 
     if args.reports < 1:
         raise CommandFailed(f"--reports {args.reports}: give a number of reports of at least 1")

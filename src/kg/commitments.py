@@ -147,6 +147,7 @@ def _in_english(builder: ReportBuilder, fact: Item) -> str:
     unit = builder.vocabulary_iri("unit", fact.get("unit"))
     if unit is None:
         return amount
+    number: Decimal | None
     try:
         number = normalise(amount, builder.vocabularies.unit_symbols.get(unit, [])).value
     except AmountError:

@@ -23,8 +23,9 @@ from typing import Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, RDF, SKOS, XSD
 
-from kg import commitments, curated
+from kg import commitments, curated, translations
 from kg.curated import CuratedReport, CurationError, CurationFailed, Item, Location
+from kg.display import show_amount
 from kg.namespaces import (
     ELI,
     ID,
@@ -40,7 +41,7 @@ from kg.namespaces import (
     report_iri,
     vocabulary_graph,
 )
-from kg.numbers import AmountError, normalise, shown_number
+from kg.numbers import AmountError, normalise
 from kg.source import QuoteAmbiguous, QuoteNotFound, SourceText, Span
 from kg.vocabularies import Vocabularies, load_vocabularies
 
@@ -217,8 +218,9 @@ def compile_report(report_dir: Path, vocabularies: Vocabularies, data_dir: Path)
     registry = {section: {item.id: item for item in items} for section, items in report.items.items()}
     builder = ReportBuilder(report, source, vocabularies, registry, data_dir)
     graph = builder.build()
-    info = ReportInfo(report.report.id, graph.identifier, report.path, len(graph))
-    return CompiledReport(info, graph, builder.locations, builder.errors, builder.definitions)
+    errors = builder.errors + translations.attach(graph, report_dir, source)
+    info = ReportInfo(report.report.id, URIRef(graph.identifier), report.path, len(graph))
+    return CompiledReport(info, graph, builder.locations, errors, builder.definitions)
 
 
 def shared_graphs(data_dir: Path, ontology_dir: Path) -> tuple[Graph, dict[str, Graph]]:
@@ -671,8 +673,9 @@ class ReportBuilder:
             SKOS.prefLabel,
             Literal(f"{names.get('zh', '')}({label(period, 'zh')},{label(kind, 'zh')}):{amount}", lang="zh"),
         )
-        shown = shown_number(value[0]) if value else amount
-        english = f"{names.get('en', '')} ({label(period, 'en')}, {label(kind, 'en')}): {shown} {label(unit, 'en')}"
+        # Issue 14: the number with the text's precision and a natural unit word ("16", never "16 count").
+        shown = show_amount(amount, value[0], str(unit)).text if value and unit else amount
+        english = f"{names.get('en', '')} ({label(period, 'en')}, {label(kind, 'en')}): {shown}"
         self.add(node, SKOS.prefLabel, Literal(english, lang="en"))
 
     def check_not_facts(self) -> None:

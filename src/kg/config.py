@@ -17,6 +17,7 @@ RESOURCES = PACKAGE_DIR / "resources"
 ONTOLOGY_DIR = RESOURCES / "ontology"
 QUERIES_DIR = RESOURCES / "queries"
 VOCABULARIES_DIR = RESOURCES / "vocabularies"
+LEXICONS_DIR = RESOURCES / "lexicons"
 # The source checkout, when kg runs from one (tests and benches use its data/); else None.
 _CHECKOUT = PACKAGE_DIR.parents[1]
 PROJECT_ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "src" / "kg").is_dir() else None

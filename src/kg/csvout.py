@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -60,6 +60,6 @@ def write(header: Sequence[str], rows: Iterable[Sequence[Any]], bom: bool = Fals
     return b"".join(lines(header, rows, bom))
 
 
-def write_dicts(columns: Sequence[str], rows: Iterable[dict[str, Any]], bom: bool = False) -> bytes:
+def write_dicts(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], bom: bool = False) -> bytes:
     """Rows as mappings (missing keys are empty fields; keys outside ``columns`` are left out)."""
     return write(columns, ([row.get(c) for c in columns] for row in rows), bom)

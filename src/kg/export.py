@@ -29,9 +29,10 @@ from typing import Any
 import pyoxigraph
 
 from kg import csvout
+from kg.builddir import STORE, Build, memory_store, sha256, write_atomic
 from kg.catalog import count
 from kg.namespaces import PREFIXES
-from kg.publish import STORE, Build, memory_store, sha256, write_atomic
+from kg.store.base import lexical
 
 DOWNLOADS_DIR = "downloads"
 CONTEXT_FILE = "context.jsonld"
@@ -196,7 +197,7 @@ def _kind(term: Any) -> str:
         return "@id"
     if term.language:
         return "@language"
-    return term.datatype.value
+    return str(term.datatype.value)
 
 
 def jsonld_context(triples: list[pyoxigraph.Triple]) -> dict[str, Any]:
@@ -235,17 +236,19 @@ def jsonld(triples: list[pyoxigraph.Triple], context: dict[str, Any]) -> bytes:
     """Compact JSON-LD: one node object per subject, in subject order."""
     nodes: dict[str, dict[str, Any]] = {}
     for triple in triples:
-        node = nodes.setdefault(triple.subject.value, {"@id": _compact_iri(triple.subject.value)})
+        subject = lexical(triple.subject)
+        node = nodes.setdefault(subject, {"@id": _compact_iri(subject)})
         if triple.predicate.value == RDF_TYPE and isinstance(triple.object, pyoxigraph.NamedNode):
             node.setdefault("@type", []).append(_compact_iri(triple.object.value))
             continue
         key = _compact_iri(triple.predicate.value)
         definition = context.get(key)
         value = _jsonld_value(triple.object, definition)
-        if isinstance(definition, dict) and definition.get("@container") == "@language":
+        language = triple.object.language if isinstance(triple.object, pyoxigraph.Literal) else None
+        if isinstance(definition, dict) and definition.get("@container") == "@language" and language:
             languages = node.setdefault(key, {})
-            existing = languages.get(triple.object.language)
-            languages[triple.object.language] = (
+            existing = languages.get(language)
+            languages[language] = (
                 value["@value"]
                 if existing is None
                 else [
@@ -281,7 +284,9 @@ def _cell(term: Any) -> str:
 
 def facts_rows(store: pyoxigraph.Store, queries_dir: Path) -> list[list[str]]:
     query = (queries_dir / FACTS_QUERY).read_text(encoding="utf-8")
-    rows = [[_cell(solution[column]) for column in CSV_COLUMNS] for solution in store.query(query)]
+    solutions = store.query(query)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions), f"{FACTS_QUERY} is a SELECT query"
+    rows = [[_cell(solution[column]) for column in CSV_COLUMNS] for solution in solutions]
     position = CSV_COLUMNS.index("start")
     return sorted(rows, key=lambda r: (r[0], int(r[position] or 0), r[1], r))
 

@@ -51,7 +51,7 @@ def entity_records(graph: Graph) -> list[EntityRecord]:
     """The preferred labels of the entities one report defines, with where it defines them."""
     records = []
     for rdf_type, (kind, _) in KINDS.items():
-        for node in sorted(graph.subjects(RDF.type, rdf_type)):
+        for node in sorted(graph.subjects(RDF.type, rdf_type), key=str):
             if not isinstance(node, URIRef):
                 continue
             where = curated_at(graph, node)

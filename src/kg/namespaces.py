@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, XSD, NamespaceManager
 
@@ -45,7 +47,10 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 OUTCOMES_GRAPH = GRAPH["outcomes"]
 
 
-def bind_prefixes(graph: Graph) -> Graph:
+AnyGraph = TypeVar("AnyGraph", bound=Graph)
+
+
+def bind_prefixes(graph: AnyGraph) -> AnyGraph:
     manager = NamespaceManager(graph, bind_namespaces="none")
     for prefix, iri in PREFIXES.items():
         manager.bind(prefix, iri, override=True, replace=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, QB, RDF, SKOS, XSD
+from rdflib.term import Node
 
 from kg.namespaces import ID, KG, OA, OUTCOMES_GRAPH, SDMX_ATTRIBUTE, SDMX_MEASURE
 from kg.validate import Violation, report_violations
@@ -145,40 +146,40 @@ def summarise(graph: Graph) -> Summary | None:
     """The summary of one compiled report graph (None if it has no report node)."""
     report = next(iter(graph.subjects(RDF.type, KG.Report)), None)
     issued_literal = graph.value(report, DCTERMS.issued) if report is not None else None
-    if report is None or issued_literal is None:
+    if report is None or not isinstance(issued_literal, Literal):
         return None
     issued = issued_literal.toPython()
     if not isinstance(issued, dt.date):
         return None
     summary = Summary(str(report), issued)
 
-    def one(node: URIRef, predicate: URIRef) -> str | None:
+    def one(node: Node, predicate: URIRef) -> str | None:
         found = graph.value(node, predicate)
         return str(found) if found is not None else None
 
-    def evidence(node: URIRef) -> str:
+    def evidence(node: Node) -> str:
         return one(node, PROV.wasDerivedFrom) or ""
 
-    def comparator(node: URIRef) -> Comparator:
+    def comparator(node: Node) -> Comparator:
         return Comparator(
             one(node, KG.comparedWithIndicator), one(node, KG.comparedWithArea), one(node, KG.comparedWith)
         )
 
     values: dict[str, Value] = {}
-    for node in sorted(graph.subjects(RDF.type, QB.Observation)):
+    for node in sorted(graph.subjects(RDF.type, QB.Observation), key=str):
         number = graph.value(node, SDMX_MEASURE.obsValue)
         fields = [one(node, p) for p in (KG.indicator, KG.refArea, KG.refPeriod, KG.valueType)]
         unit = one(node, SDMX_ATTRIBUTE.unitMeasure)
         if number is None or unit is None or any(f is None for f in fields):
             continue  # SHACL refuses such a graph; nothing to link
-        indicator, region, period, value_type = (str(f) for f in fields)
+        indicator, area, when, value_type = (str(f) for f in fields)
         values[str(node)] = Value(
             str(node),
             str(report),
             issued,
             indicator,
-            region,
-            period,
+            area,
+            when,
             value_type,
             unit,
             Decimal(str(number)),
@@ -186,7 +187,7 @@ def summarise(graph: Graph) -> Summary | None:
             evidence(node),
         )
     summary.values = list(values.values())
-    for node in sorted(graph.subjects(RDF.type, KG.QualitativeFact)):
+    for node in sorted(graph.subjects(RDF.type, KG.QualitativeFact), key=str):
         subject = one(node, KG.indicator) or one(node, KG.relatedProgram)
         relation, region, period = (one(node, p) for p in (KG.relation, KG.refArea, KG.refPeriod))
         if subject is None or relation is None or region is None or period is None:
@@ -205,14 +206,14 @@ def summarise(graph: Graph) -> Summary | None:
                 evidence(node),
             )
         )
-    for node in sorted(graph.subjects(RDF.type, KG.ProgramStatus)):
+    for node in sorted(graph.subjects(RDF.type, KG.ProgramStatus), key=str):
         program, status, period = (one(node, p) for p in (KG.relatedProgram, KG.programStatus, KG.refPeriod))
         if program is None or status is None or period is None:
             continue
         summary.program_states.append(
             ProgramState(str(node), str(report), issued, program, status, period, evidence(node))
         )
-    for node in sorted(graph.subjects(RDF.type, KG.Commitment)):
+    for node in sorted(graph.subjects(RDF.type, KG.Commitment), key=str):
         relation, region, period = (one(node, p) for p in (KG.relation, KG.refArea, KG.refPeriod))
         if relation is None or region is None or period is None:
             continue

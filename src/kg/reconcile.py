@@ -1,7 +1,7 @@
 """Entity reconciliation over the published graph: names in a spreadsheet -> our identifiers.
 
 The matching behind ``/reconcile`` (the W3C Entity Reconciliation API 0.2, which OpenRefine 3.x
-speaks; the protocol itself is in ``kg.web.reconcile``). Pure functions over a :class:`Store`:
+speaks; the protocol itself is in ``kg.web.views.reconcile``). Pure functions over a :class:`Store`:
 :func:`load_index` reads the entities of the reconcilable types with their labels and the values
 of a few properties, and :class:`Index` answers queries, suggestions and data extension from
 memory.
@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph
 from pypinyin import lazy_pinyin
 from ruamel.yaml import YAML
 
 from kg.namespaces import ID, KG, sparql_prefixes
-from kg.sparql.formats import JSON
-from kg.store.base import QueryRequest, Store
+from kg.store.base import Row, Store, lexical
 
 CONFIDENT = 90
 # The score of a name that equals a label after normalisation, and of one that equals an alias,
@@ -215,9 +215,8 @@ def entity_iri(identifier: str) -> str:
     return identifier if identifier.startswith(("http://", "https://")) else str(ID) + identifier
 
 
-def _select(store: Store, query: str) -> list[dict[str, dict[str, str]]]:
-    result = store.execute(QueryRequest(sparql_prefixes() + query, JSON))
-    return json.loads(result.body)["results"]["bindings"]
+def _select(store: Store, query: str) -> list[Row]:
+    return store.select_rows(sparql_prefixes() + query).rows
 
 
 def _type_values() -> str:
@@ -236,15 +235,16 @@ def load_index(store: Store, aliases_file: Path | None = None) -> Index:
               UNION {{ ?s skos:altLabel|foaf:name|rdfs:label|dct:title ?label BIND("alt" AS ?kind) }}
               FILTER (isIRI(?s)) }}""",
     ):
-        iri = row["s"]["value"]
+        iri = lexical(row["s"])
         entity = entities.setdefault(iri, Entity(entity_id(iri), iri))
-        entity.types.add(row["type"]["value"])
+        entity.types.add(lexical(row["type"]))
         label = row["label"]
-        lang = label.get("xml:lang", "")
-        if row["kind"]["value"] == "pref" and lang in ("zh", "en") and lang not in entity.labels:
-            entity.labels[lang] = label["value"]
-        elif label["value"] not in entity.aliases:
-            entity.aliases.append(label["value"])
+        text = lexical(label)
+        lang = (label.language or "") if isinstance(label, pyoxigraph.Literal) else ""
+        if lexical(row["kind"]) == "pref" and lang in ("zh", "en") and lang not in entity.labels:
+            entity.labels[lang] = text
+        elif text not in entity.aliases:
+            entity.aliases.append(text)
     for entity in entities.values():
         entity.aliases = [a for a in entity.aliases if a not in entity.labels.values()]
     branches = " UNION ".join(f'{{ ?s {p.path} ?o BIND("{p.id}" AS ?property) }}' for p in PROPERTIES.values())
@@ -255,20 +255,22 @@ def load_index(store: Store, aliases_file: Path | None = None) -> Index:
               ?s a ?class . {branches}
               OPTIONAL {{ ?o skos:prefLabel ?label FILTER (lang(?label) = "en") }} }}""",
     ):
-        entity = entities.get(row["s"]["value"])
-        if entity is None:
+        subject = entities.get(lexical(row["s"]))
+        if subject is None:
             continue
         term = row["o"]
-        if term["type"] == "uri":
-            value = Value(entity_id(term["value"]), row.get("label", {}).get("value") or entity_id(term["value"]))
+        english = row.get("label")
+        if isinstance(term, pyoxigraph.NamedNode):
+            value = Value(entity_id(term.value), lexical(english) if english is not None else entity_id(term.value))
         else:
-            value = Value(None, term["value"])
-        if value not in entity.values[row["property"]["value"]]:
-            entity.values[row["property"]["value"]].append(value)
+            value = Value(None, lexical(term))
+        values = subject.values[lexical(row["property"])]
+        if value not in values:
+            values.append(value)
     for identifier, names in read_aliases(aliases_file).items():
-        entity = entities.get(entity_iri(identifier))
-        if entity is not None:
-            entity.aliases.extend(n for n in names if n not in entity.aliases)
+        aliased = entities.get(entity_iri(identifier))
+        if aliased is not None:
+            aliased.aliases.extend(n for n in names if n not in aliased.aliases)
     return Index(sorted(entities.values(), key=lambda e: e.id))
 
 

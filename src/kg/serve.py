@@ -21,9 +21,9 @@ GRACE_SECONDS = 2.0
 def serve(settings: Settings) -> int:
     import waitress
 
-    from kg.publish import BuildError
-    from kg.store.base import QueryRefused
-    from kg.web import create_app
+    from kg.builddir import BuildError
+    from kg.errors import QueryRefused
+    from kg.web.app import create_app, store_of
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -31,7 +31,7 @@ def serve(settings: Settings) -> int:
     except (BuildError, QueryRefused) as problem:
         print(f"cannot serve: {problem}", file=sys.stderr)
         return 1
-    store = app.extensions["kg.store"]
+    store = store_of(app)
     try:
         try:
             server = waitress.create_server(

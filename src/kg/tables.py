@@ -1,4 +1,6 @@
-"""Turning SPARQL JSON results into rows, and rows into a terminal table, CSV or JSON."""
+"""Turning SPARQL JSON results into rows, and rows into a terminal table, CSV or JSON.
+
+CSV goes through :mod:`kg.csvout`, the one CSV writer."""
 
 from __future__ import annotations
 

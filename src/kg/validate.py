@@ -12,15 +12,15 @@ from pathlib import Path
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
+from rdflib.term import Node
 
-from kg.compile import Compiled
 from kg.curated import Location
 from kg.namespaces import KG, SH, bind_prefixes
 
 
 @dataclass
 class Violation:
-    focus: URIRef
+    focus: Node | None
     focus_label: str
     path: str
     message: str
@@ -51,7 +51,8 @@ class ValidationResult:
             result = BNode()
             graph.add((report, SH.result, result))
             graph.add((result, RDF.type, SH.ValidationResult))
-            graph.add((result, SH.focusNode, violation.focus))
+            if violation.focus is not None:
+                graph.add((result, SH.focusNode, violation.focus))
             graph.add((result, SH.resultMessage, Literal(violation.message)))
             graph.add((result, SH.resultSeverity, SH[violation.severity]))
             if violation.path_iri is not None:
@@ -87,9 +88,13 @@ def validate_graph(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     return bool(conforms), results
 
 
-def _label(graph: Graph, node: URIRef) -> str:
+def _label(graph: Graph, node: Node | None) -> str:
     labels = {lit.language: str(lit) for lit in graph.objects(node, SKOS.prefLabel) if isinstance(lit, Literal)}
     return labels.get("en") or labels.get("zh") or str(node).rsplit("/", 1)[-1]
+
+
+def _location(locations: dict[URIRef, Location], node: Node | None) -> Location | None:
+    return locations.get(node) if isinstance(node, URIRef) else None
 
 
 def report_violations(
@@ -119,21 +124,8 @@ def report_violations(
                 path=data.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else str(path or ""),
                 message=str(results.value(result, SH.resultMessage) or ""),
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                location=locations.get(offending) or locations.get(focus),
+                location=_location(locations, offending) or _location(locations, focus),
                 path_iri=path if isinstance(path, URIRef) else None,
             )
         )
     return violations
-
-
-def validate_compiled(compiled: Compiled, ontology_dir: Path) -> ValidationResult:
-    shapes = load_shapes(ontology_dir)
-    context = Graph()
-    context += compiled.ontology
-    for graph in compiled.vocabulary_graphs():
-        context += graph
-    violations: list[Violation] = []
-    for report in compiled.reports:
-        violations.extend(report_violations(compiled.dataset.graph(report.graph), context, shapes, compiled.locations))
-    violations.sort(key=lambda v: (str(v.location.path), v.location.line) if v.location else ("~", 0))
-    return ValidationResult(not violations, violations)

@@ -36,10 +36,12 @@ class Vocabularies:
         prefix = str(ID)
         for graph in graphs:
             for concept, name in graph.subject_objects(SKOS.prefLabel):
-                if isinstance(name, Literal) and name.language:
+                if isinstance(concept, URIRef) and isinstance(name, Literal) and name.language:
                     self.labels[(concept, name.language)] = str(name)
             self.known.update(s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef))
             for unit, symbol in graph.subject_objects(KG.chineseSymbol):
+                if not isinstance(unit, URIRef):
+                    continue
                 self.unit_symbols.setdefault(unit, []).append(str(symbol))
                 self.symbol_unit[str(symbol)] = str(unit).rsplit("/", 1)[-1]
             for subject in sorted({s for s in graph.subjects() if isinstance(s, URIRef)}):

@@ -7,7 +7,8 @@ The steps, one module each, in the order they run:
 ``lexicon``     the word lists of the rules, from ``data/lexicons/`` (general and per region)
 ``entities``    agencies, officials and their posts, documents, programs
 ``quantities``  numerals, units, qualifiers, and why a numeral is not a quantity
-``facts``       period, value type, region, indicator, who states it, a target's relation
+``facts``       period, value type, region, indicator, who states it, a target's relation;
+                commitments without a number (implement a program, keep a bottom line)
 ``identity``    what the graph already knows (normalised labels and aliases), provisional ids
 ``labels``      suggested English labels (curated reports, glossary, pinyin, CC-CEDICT)
 ``writer``      the YAML of docs/curation.md
@@ -82,14 +83,24 @@ def draft(text: str, report_id: str, text_name: str, data_dir: Path, suggest: bo
     entities.find_documents(source, lex, vocab, index, agencies)
     entities.find_programs(source, lex, vocab, index)
     found = quantities.find_quantities(source, lex, vocab)
-    drafted, skipped = facts.find_facts(FactInput(source, ctx, lex, vocab, agencies, speakers), found, index)
+    given = FactInput(source, ctx, lex, vocab, agencies, speakers)
+    drafted, skipped = facts.find_facts(given, found, index)
+    commitments = facts.find_commitments(given, index, publisher)
     assign_ids(index, ctx.places)
     title_en = None
     if suggest:
         suggester = labels.Suggester.load(lexicon_dir(data_dir), known, ctx)
         title_en = suggester.suggest_all(index, ctx.title.text)
     result = Draft(
-        source, ctx, index, publisher, drafted, facts.not_facts(source, drafted, skipped), title_en, data_dir
+        source,
+        ctx,
+        index,
+        publisher,
+        drafted,
+        facts.not_facts(source, drafted, skipped),
+        title_en,
+        data_dir,
+        commitments,
     )
     header = HEADER.format(id=report_id, name=text_name, today=dt.date.today().isoformat())
     return dump(document(result), header)

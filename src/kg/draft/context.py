@@ -11,7 +11,7 @@ from kg.draft.text import CJK_RANGE, Mention, Text
 from kg.numbers import CHINESE_DIGITS
 from kg.vocabularies import Vocabularies
 
-LEVELS = "省市县"
+LEVELS = "省市州县"  # 州: an autonomous prefecture (临夏州), a city-level place
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def places(
             if len(name) >= 3 and name[-1] in LEVELS:
                 names.update({name, name[:-1]})
     head = " ".join(m.text for m in (publisher, title) if m)
-    for match in re.finditer(rf"([{CJK_RANGE}]{{2}})([省市县])(?=人民政府|委|政府|人大|政协|[^{CJK_RANGE}]|$)", head):
+    for match in re.finditer(rf"([{CJK_RANGE}]{{2}})([省市州县])(?=人民政府|委|政府|人大|政协|[^{CJK_RANGE}]|$)", head):
         if not set(match.group(1)) & set("年月日的在和与及"):
             names.update({match.group(0), match.group(1)})
     body = text.text
@@ -126,11 +126,11 @@ def region_words(
                     if len(place) >= 2 and name.startswith(place) and len(name) - len(place) >= 3:
                         words.setdefault(name[len(place) :], slug)
     for level in LEVELS:
-        place = own.get(level)
-        slug = region_of_name(vocab, place) if place else None
-        if slug:
+        own_place = own.get(level)
+        own_region = region_of_name(vocab, own_place) if own_place else None
+        if own_region:
             for prefix in ("全", "我", "本"):
-                words.setdefault(prefix + level, slug)
+                words.setdefault(prefix + level, own_region)
     if vocab.has("region", "china"):
         words.setdefault("全国", "china")
     return sorted(words.items(), key=lambda kv: len(kv[0]), reverse=True), aliases
@@ -157,7 +157,7 @@ def find_regions(
 
 
 def default_region(vocab: Vocabularies, text: Text, own: dict[str, str], regions: dict[str, Mention]) -> str:
-    for level in "县市省":
+    for level in "县州市省":
         place = own.get(level)
         slug = region_of_name(vocab, place) if place else None
         if slug:

@@ -283,8 +283,9 @@ def _name_after(text: str, position: int, lex: Lexicon) -> str | None:
             continue
         if name[0] not in lex.surnames or any(w in name for w in ("书记", "主任", "局长", "厅长")):
             continue
-        after = text[position + size : position + size + 3]
-        if not after or after[0] in CLAUSE_DELIMITERS or after[0] in " \u3000" or after.startswith(lex.speech_verbs):
+        after = text[position + size : position + size + 8]
+        follows = after.startswith(lex.speech_verbs) and not after.startswith(lex.not_saying)
+        if not after or after[0] in CLAUSE_DELIMITERS or after[0] in " \u3000" or follows:
             return name
     return None
 
@@ -436,14 +437,14 @@ def find_officials(given: OfficialsInput, index: EntityIndex) -> list[Speaker]:
         name_start = role_end + (1 if text[role_end] in " \u3000" else 0)
         official = _official_with_chain(given, index, name, name_start, chain)
         taken.append((name_start, name_start + len(name)))
-        if text.startswith(lex.saying, name_start + len(name)):
+        if lex.says(text, name_start + len(name)):
             speakers.append(Speaker(chain[0][2], name_start + len(name), official))
         position = role_end
     # later mentions: 张玉宏表示, 张玉宏说, “…”张玉宏这样说
     for official in index["officials"]:
         for start in given.text.occurrences(official.label):
             end = start + len(official.label)
-            if text.startswith(lex.saying, end) and not any(s <= start < e for s, e in taken):
+            if lex.says(text, end) and not any(s <= start < e for s, e in taken):
                 speakers.append(Speaker(start, end, official))
     return speakers
 
@@ -504,13 +505,13 @@ def find_documents(
         if match.group(1):  # the documents named just before 等 are part of the group
             position = match.start()
             while position > 0 and body[position - 1] == "》":
-                span = next((s for s in text.protected if s.end == position and s.kind == "title"), None)
-                if span is None:
+                title_span = next((s for s in text.protected if s.end == position and s.kind == "title"), None)
+                if title_span is None:
                     break
-                member = next((d for d in index["documents"] if d.mention.start == span.start), None)
+                member = next((d for d in index["documents"] if d.mention.start == title_span.start), None)
                 if member and member is not group:
                     member.fields["part_of"] = group
-                position = span.start
+                position = title_span.start
     # 发布地方标准 (and the region's own nouns: 纳入年度实施计划)
     verbs = regex_union(lex.named_after_verbs)
     nouns = regex_union(lex.named_nouns)
@@ -600,6 +601,8 @@ def find_programs(text: Text, lex: Lexicon, vocab: Vocabularies, index: EntityIn
         mention = Mention(match.start(), match.end(), label)
         group = index.add_known("programs", label, mention, kind=program_kind(label, lex, vocab))
         _members(text, lex, index, group, match.start())
+    _named_programs(text, lex, vocab, index, document_spans)
+    _industries(text, lex, vocab, index)
     # 健全…机制, 实施乡村建设行动, 叫响…品牌, 创建4个乡村振兴示范县
     verbs = regex_union(lex.program_verbs)
     nouns = regex_union(lex.program_nouns)
@@ -615,3 +618,54 @@ def find_programs(text: Text, lex: Lexicon, vocab: Vocabularies, index: EntityIn
             continue
         mention = Mention(start, start + len(label), label)
         index.add_known("programs", label, mention, kind=program_kind(label, lex, vocab))
+
+
+def _named_programs(
+    text: Text, lex: Lexicon, vocab: Vocabularies, index: EntityIndex, document_spans: list[tuple[int, int]]
+) -> None:
+    """Programs of the lexicon's ``named`` list, quoted where the body first writes one of their
+    forms (not in the title or a document's title)."""
+    title_end = text.title().end
+    for name, kind, forms in lex.named_programs:
+        if not vocab.has("program-kind", kind) or any(e.label == name for e in index["programs"]):
+            continue
+        pattern = regex_union(forms)
+        for match in re.finditer(pattern, text.text):
+            if match.start() < title_end or any(s <= match.start() < e for s, e in document_spans):
+                continue
+            if text.inside(match.start(), match.end()):
+                continue
+            index.add_known(
+                "programs", name, Mention(match.start(), match.end(), match.group()), match.group(), kind=kind
+            )
+            break
+
+
+def _industries(text: Text, lex: Lexicon, vocab: Vocabularies, index: EntityIndex) -> None:
+    """木耳产业提质增效。 (a headline sentence opening a paragraph); 茶叶、咖啡、花卉等重点产业 (a
+    group of industries and its members)."""
+    if not lex.industry_nouns or not vocab.has("program-kind", "industry-cluster"):
+        return
+    body, nouns = text.text, regex_union(lex.industry_nouns)
+    cjk = CJK_RANGE
+    for match in re.finditer(rf"(?m)^[ \u3000]*([{cjk}]{{2,4}}(?:{nouns}))[{cjk}]{{2,6}}。", body):
+        label = match.group(1)
+        index.add_known("programs", label, Mention(match.start(1), match.end(1), label), kind="industry-cluster")
+    for match in re.finditer(rf"((?:[{cjk}]{{2,6}}、)+[{cjk}]{{2,6}})等(?:\d+个)?([{cjk}]{{2,8}}?(?:{nouns}))", body):
+        if text.inside(match.start(), match.end()):
+            continue
+        label = match.group(2)
+        group = index.add_known(
+            "programs", label, Mention(match.start(2), match.end(2), label), kind="industry-cluster"
+        )
+        position = match.start(1)
+        for item in match.group(1).split("、"):
+            start, position = position, position + len(item) + 1
+            if any(c in CHINESE_DIGITS for c in item):
+                continue
+            name = item if item.endswith(tuple(lex.industry_nouns)) else item + lex.industry_nouns[0]
+            member = index.add_known(
+                "programs", name, Mention(start, start + len(item), item), item, kind="industry-cluster"
+            )
+            if member is not group and not member.known:
+                member.fields.setdefault("parent", group)

@@ -1,6 +1,7 @@
 """What each quantity is: its period, value type, region, indicator, who states it and, for a
-target, the relation of the commitment (increase, reach, at least …); and the not_facts entries
-of every numeral that is not a fact.
+target, the relation of the commitment (increase, reach, at least …); the commitments without a
+number (implement a program, keep a bottom line); and the not_facts entries of every numeral
+that is not a fact.
 
 The relation is drafted as a field of the target fact (``relation: at-least``), with the values
 issue 12 names for commitments: a target fact is one commitment, its indicator, period, region
@@ -22,11 +23,17 @@ from kg.vocabularies import Vocabularies
 
 PERIOD_MARKERS = re.compile(
     r"(?<![比较])(?:(?P<since>去年以来)|(?P<last>去年一年|过去的一年|过去一年|去年|上年|上一年)|(?P<this>今年|本年|(?<!年)下半年)"
+    r"|(?P<whole>(?<![到至])全年)"
     r"|(?P<next>明年)|(?P<cumulative>累计)|(?<!\d)(?P<year>(?:19|20)\d{2})年(?!\d{1,2}月\d)"
     r"|(?P<progress>(?<!年)(?:上半年|前三季度|[一二三四]季度|(?<!\d)\d{1,2}[—–\-~至到]\d{1,2}月)))"
 )
 # Cues of the report's own year that report progress, not plans: 上半年, 1—6月, 一季度
 PROGRESS = re.compile(r"上半年|季度|月$")
+# 全年 (the whole year) names no year: the year the text is about, read after every other time word
+WHOLE_YEAR = "全年"
+# A report issued by the end of this month reviews the year before (January to April: work
+# reports, annual press conferences); later in the year it reports the year's progress.
+REVIEW_MONTHS = 4
 # The relation of a commitment (issue 12), by the words before the amount; the qualifier decides first
 RELATION_CUES = (
     ("double", re.compile(r"翻一?番|倍增")),
@@ -89,24 +96,53 @@ def period_markers(given: FactInput, start: int, end: int, cumulative: bool = Tr
             period = "since-last-year"
         elif kind == "last":
             period = str(year - 1)
-        elif kind in ("this", "progress"):
-            period = str(year)
         elif kind == "next":
             period = str(year + 1)
         elif kind == "cumulative":
             if not cumulative:
                 continue
             period = "cumulative"
+        elif kind == "whole":
+            plan = planned(given, match.start())
+            period = str(year if plan or given.ctx.issued.month > REVIEW_MONTHS else year - 1)
+        elif kind == "progress" or kind == "this":
+            period = str(year)
         else:
             period = match.group("year")
         found.append((match.start(), period, match.group()))
+    for match in given.lex.progress_cues.finditer(body, start, end):
+        if not text.inside(match.start(), match.end()):
+            found.append((match.start(), str(year), match.group()))
     return sorted(found)
 
 
+def planned(given: FactInput, position: int) -> bool:
+    """Whether the paragraph, up to ``position``, speaks of plans (将, 力争, 确保 …)."""
+    paragraph_start, _ = given.text.paragraph(position)
+    _, clause_end = given.text.clause(position)
+    before = given.text.text[paragraph_start:clause_end]
+    return bool(
+        given.lex.target_cues.search(before[: position - paragraph_start]) or given.lex.plan_cues.search(before)
+    )
+
+
+def is_progress(given: FactInput, cue: str) -> bool:
+    return bool(PROGRESS.search(cue) or given.lex.progress_cues.fullmatch(cue))
+
+
 def period_of(given: FactInput, q: Quantity) -> tuple[str, str]:
+    """The period of the time words nearest before the amount: in its sentence, else earlier in
+    its paragraph, else in the headings above it; 全年 only when no other time word is found."""
+    whole: list[tuple[int, str, str]] = []
+
+    def markers_in(start: int, end: int, cumulative: bool = True) -> list[tuple[int, str, str]]:
+        found = period_markers(given, start, end, cumulative)
+        whole.extend(m for m in found if m[2] == WHOLE_YEAR)
+        return [m for m in found if m[2] != WHOLE_YEAR]
+
     text = given.text
     sentence_start, _ = text.sentence(q.start)
-    markers = period_markers(given, sentence_start, q.start)
+    markers = markers_in(sentence_start, q.start)
     clause_start, _ = text.bounds(q.start, CLAUSE_DELIMITERS - {"、"})
     continues = text.text.startswith(given.lex.continuations, clause_start)
     markers = [m for m in markers if m[1] != "cumulative" or m[0] >= clause_start or continues]
@@ -114,18 +150,18 @@ def period_of(given: FactInput, q: Quantity) -> tuple[str, str]:
         _, period, cue = markers[-1]
     else:
         paragraph_start, _ = text.paragraph(q.start)
-        markers = period_markers(given, paragraph_start, sentence_start, cumulative=False)
+        markers = markers_in(paragraph_start, sentence_start, cumulative=False)
         if markers:
             _, period, cue = markers[-1]
         else:
             markers = []
             for heading in reversed([h for h in given.ctx.headings if h[1] <= q.start]):
-                markers = [m for m in period_markers(given, *heading, cumulative=False) if m[1] != "since-last-year"]
+                markers = [m for m in markers_in(*heading, cumulative=False) if m[1] != "since-last-year"]
                 if markers:
                     break
-            if not markers:
+            if not markers and not whole:
                 return "unspecified", ""
-            _, period, cue = markers[-1]
+            _, period, cue = (markers or sorted(whole))[-1]
     if not given.vocab.has("period", period):
         return "unspecified", f"check: {cue} is not a period of periods.ttl"
     return period, cue
@@ -153,13 +189,20 @@ def fact_type(given: FactInput, q: Quantity, period: str, cue: str = "") -> tupl
         compared = str(int(period) - 1)
     if compared and not given.vocab.has("period", compared):
         compared = None
-    # the report's year is planned (今年将…), unless the text reports progress in it (上半年, 已完成)
-    progress = bool(PROGRESS.search(cue)) or "已" in text[clause_start : q.start]
+    # the report's year is planned (今年将…), unless the text reports progress in it (上半年, 已完成,
+    # 今年以来), or the report, issued after the months of annual reviews, says no plan word
+    progress = is_progress(given, cue) or "已" in text[clause_start : q.start]
+    if given.ctx.issued.month > REVIEW_MONTHS and not planned(given, q.start):
+        progress = True
     future = period.isdigit() and (int(period) > year or (int(period) == year and not progress))
     past = period.isdigit() and int(period) < year
-    if future or (not past and not progress and lex.target_cues.search(sentence_before)):
+    _, clause_end = given.text.clause(q.start)
+    plan = lex.target_cues.search(sentence_before) or lex.plan_cues.search(text[sentence_start:clause_end])
+    if future or (not past and not progress and plan):
         return "target", compared if change else None
-    if q.unit == "percent" and (any(w in before for w in lex.share_words) or q.share):
+    if q.unit == "percent" and (
+        any(w in before for w in lex.share_words) or q.share or lex.share_endings.search(before)
+    ):
         return "share", None
     if change:
         return "change", compared
@@ -284,19 +327,8 @@ def attribute(given: FactInput, fact: Fact) -> None:
     """stated_by: an official speaking in the sentence, or opening the paragraph; agency: theirs,
     or the agency the sentence starts with."""
     text = given.text
-    sentence_start, sentence_end = text.sentence(fact.quantity.start)
-    paragraph_start, _ = text.paragraph(fact.quantity.start)
-    speaker = next((s.official for s in given.speakers if sentence_start <= s.start < sentence_end), None)
-    if speaker is None:
-        first_sentence = text.sentence(paragraph_start)
-        speaker = next(
-            (
-                s.official
-                for s in given.speakers
-                if paragraph_start <= s.start < first_sentence[1] and s.start - paragraph_start < 40
-            ),
-            None,
-        )
+    sentence_start, _ = text.sentence(fact.quantity.start)
+    speaker = _speaker(given, fact.quantity.start)
     if speaker is not None and speaker.posts:
         fact.stated_by = speaker
         fact.agency = speaker.posts[-1].fields["agency"]
@@ -367,6 +399,79 @@ def find_facts(given: FactInput, quantities: Quantities, index: EntityIndex) -> 
         previous = fact
     separate_duplicates(text, facts, index)
     return facts, skipped
+
+
+# -- commitments without a number -----------------------------------------------------------------
+
+
+@dataclass
+class Commitment:
+    """``commitments:`` of docs/curation.md: a relation to a program, quoted from verb to name."""
+
+    relation: str
+    program: Entity
+    period: str
+    region: str
+    quote: Mention
+    agency: Entity | None = None
+    stated_by: Entity | None = None
+    comments: dict[str, str] = field(default_factory=dict)
+
+
+def find_commitments(given: FactInput, index: EntityIndex, publisher: Entity) -> list[Commitment]:
+    """A verb of commitment (落实, 守住 …) right before a drafted program's name, in a passage of
+    plans; the period of its time words (else the report's year), the speaker or else the publisher."""
+    text, body, vocab = given.text, given.text.text, given.vocab
+    names = sorted(
+        (
+            (name, program)
+            for program in index["programs"]
+            for name in {program.label, program.mention.text, *program.alt}
+        ),
+        key=lambda pair: -len(pair[0]),
+    )
+    found: list[Commitment] = []
+    taken: set[int] = set()
+    for relation, verbs in given.lex.commitment_verbs:
+        if not vocab.has("relation", relation):
+            continue
+        for match in re.finditer(regex_union(verbs), body):
+            after = match.end() + (1 if body[match.end() : match.end() + 1] in "“《" else 0)
+            if match.start() in taken or not planned(given, match.start()):
+                continue
+            named = next(((n, p) for n, p in names if len(n) >= 2 and body.startswith(n, after)), None)
+            if named is None or any(c.program is named[1] and c.relation == relation for c in found):
+                continue
+            taken.update(range(match.start(), match.end()))
+            end = after + len(named[0]) + (1 if body[after + len(named[0]) : after + len(named[0]) + 1] in "”》" else 0)
+            sentence_start, _ = text.sentence(match.start())
+            markers = [m for m in period_markers(given, sentence_start, match.start()) if m[1].isdigit()]
+            period = markers[-1][1] if markers else str(given.ctx.year)
+            commitment = Commitment(relation, named[1], period, given.ctx.default_region,
+                                    Mention(match.start(), end, body[match.start() : end]))  # fmt: skip
+            if not markers:
+                commitment.comments["period"] = "check: a plan with no year; the report's year assumed"
+            speaker = _speaker(given, match.start())
+            if speaker is not None and speaker.posts:
+                commitment.stated_by, commitment.agency = speaker, speaker.posts[-1].fields["agency"]
+            else:
+                commitment.agency = publisher
+                commitment.comments["agency"] = "check: the text names no one; the publisher is recorded"
+            found.append(commitment)
+    return sorted(found, key=lambda c: c.quote.start)
+
+
+def _speaker(given: FactInput, position: int) -> Entity | None:
+    """The official speaking in the sentence of ``position``, or opening its paragraph."""
+    text = given.text
+    sentence_start, sentence_end = text.sentence(position)
+    paragraph_start, _ = text.paragraph(position)
+    _, first_end = text.sentence(paragraph_start)
+    in_sentence = (s.official for s in given.speakers if sentence_start <= s.start < sentence_end)
+    opening = (
+        s.official for s in given.speakers if paragraph_start <= s.start < first_end and s.start - paragraph_start < 40
+    )
+    return next(in_sentence, None) or next(opening, None)
 
 
 # -- not facts ------------------------------------------------------------------------------------

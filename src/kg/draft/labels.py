@@ -23,7 +23,7 @@ from kg.draft.entities import Entity, EntityIndex, Suggestion
 from kg.draft.identity import KnownGraph, normalise
 from kg.draft.text import is_cjk
 
-LEVEL_ADJECTIVE = {"省": "Provincial", "市": "Municipal", "县": "County"}
+LEVEL_ADJECTIVE = {"省": "Provincial", "市": "Municipal", "州": "Prefecture", "县": "County"}
 # Function words are rendered by grammar, not by a dictionary sense
 FUNCTION_WORDS = {"的": "", "等": "", "和": "and", "及": "and", "与": "and", "对": "", "把": "", "将": "", "在": "in"}
 GOVERNMENT_HEADS = ("省长", "副省长", "市长", "副市长", "县长", "副县长")

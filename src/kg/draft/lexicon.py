@@ -14,10 +14,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from kg.config import PROJECT_ROOT
+from kg.config import LEXICONS_DIR
 from kg.vocabularies import Vocabularies
 
-DEFAULT_LEXICONS = PROJECT_ROOT / "data" / "lexicons"
+DEFAULT_LEXICONS = LEXICONS_DIR
 FILES = ("agencies", "officials", "documents", "programs", "quantities", "facts")
 
 
@@ -50,6 +50,7 @@ class Lexicon:
     level_heads: dict[str, str]
     saying: tuple[str, ...]
     after_name: tuple[str, ...]
+    not_saying: tuple[str, ...]
     surnames: frozenset[str]
     # documents
     document_types: tuple[tuple[str, tuple[str, ...]], ...]
@@ -65,6 +66,8 @@ class Lexicon:
     program_nouns: tuple[str, ...]
     member_verbs: tuple[str, ...]
     member_adverbs: tuple[str, ...]
+    named_programs: tuple[tuple[str, str, tuple[str, ...]], ...]  # (usual name, kind, forms)
+    industry_nouns: tuple[str, ...]
     # quantities
     other_counters: tuple[str, ...]
     person_nouns: tuple[str, ...]
@@ -75,7 +78,11 @@ class Lexicon:
     # facts
     change_words: tuple[str, ...]
     share_words: tuple[str, ...]
+    share_endings: re.Pattern[str]
     target_cues: re.Pattern[str]
+    progress_cues: re.Pattern[str]
+    plan_cues: re.Pattern[str]
+    commitment_verbs: tuple[tuple[str, tuple[str, ...]], ...]  # (relation, verbs longest first)
     continuations: tuple[str, ...]
     light_verbs: tuple[str, ...]
     subject_verbs: tuple[str, ...]
@@ -87,6 +94,10 @@ class Lexicon:
     @property
     def speech_verbs(self) -> tuple[str, ...]:
         return (*self.saying, *self.after_name)
+
+    def says(self, text: str, position: int) -> bool:
+        """Whether a name ending at ``position`` is followed by a verb of saying (表示, 补充介绍)."""
+        return text.startswith(self.saying, position) and not text.startswith(self.not_saying, position)
 
 
 def lexicon_dir(data_dir: Path) -> Path:
@@ -155,6 +166,7 @@ def load_lexicon(directory: Path, regions: list[str] = []) -> Lexicon:  # noqa: 
         level_heads=dict(officials["level_heads"]),
         saying=tuple(officials["saying"]),
         after_name=tuple(officials["after_name"]),
+        not_saying=tuple(officials.get("not_saying") or ()),
         surnames=frozenset(officials["surnames"]),
         document_types=tuple((slug, tuple(endings)) for slug, endings in documents["types"].items()),
         named_after_verbs=tuple(documents["named_after_verbs"]),
@@ -168,6 +180,11 @@ def load_lexicon(directory: Path, regions: list[str] = []) -> Lexicon:  # noqa: 
         program_nouns=tuple(programs["nouns"]),
         member_verbs=tuple(programs["member_verbs"]),
         member_adverbs=tuple(programs["member_adverbs"]),
+        named_programs=tuple(
+            (name, str(entry["kind"]), longest_first(entry["forms"]))
+            for name, entry in (programs.get("named") or {}).items()
+        ),
+        industry_nouns=tuple(programs.get("industry_nouns") or ()),
         other_counters=longest_first(quantities["other_counters"]),
         person_nouns=tuple(quantities["person_nouns"]),
         qualifiers_before=tuple(quantities["qualifiers_before"].items()),
@@ -176,7 +193,13 @@ def load_lexicon(directory: Path, regions: list[str] = []) -> Lexicon:  # noqa: 
         approximate_after=tuple(quantities["approximate_after"]),
         change_words=tuple(facts["change_words"]),
         share_words=tuple(facts["share_words"]),
+        share_endings=re.compile(facts["share_endings"]),
         target_cues=re.compile(facts["target_cues"]),
+        progress_cues=re.compile(facts["progress_cues"]),
+        plan_cues=re.compile(facts["plan_cues"]),
+        commitment_verbs=tuple(
+            (relation, longest_first(verbs)) for relation, verbs in (facts.get("commitment_verbs") or {}).items()
+        ),
         continuations=tuple(facts["continuations"]),
         light_verbs=tuple(dict.fromkeys(facts["light_verbs"])),
         subject_verbs=tuple(dict.fromkeys(facts["subject_verbs"])),

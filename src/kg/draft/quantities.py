@@ -51,6 +51,12 @@ def unit_after(text: str, position: int, vocab: Vocabularies) -> tuple[str, str]
     return None
 
 
+def other_counter(text: str, position: int, lex: Lexicon, vocab: Vocabularies) -> str | None:
+    """The counter written at ``position`` that units.ttl has no unit for (公里, 人次); a counter
+    of the list that has become a unit symbol (吨) is a unit."""
+    return next((c for c in lex.other_counters if text.startswith(c, position) and c not in vocab.symbol_unit), None)
+
+
 def noun_after(text: str, position: int, lex: Lexicon) -> str:
     end = position
     while end < len(text) and is_cjk(text[end]) and end - position < 14:
@@ -63,7 +69,7 @@ def noun_after(text: str, position: int, lex: Lexicon) -> str:
 
 def noun_unit(text: str, position: int, lex: Lexicon, vocab: Vocabularies) -> tuple[str, str | None]:
     """Unit of a number written without one (7.6万脱贫户, 159万脱贫劳动力), and a comment."""
-    counter = next((c for c in lex.other_counters if text.startswith(c, position)), None)
+    counter = other_counter(text, position, lex, vocab)
     if counter:
         return vocab.pick("unit", "count") or "count", f"check: unit {counter} is not in units.ttl"
     noun = noun_after(text, position, lex)
@@ -123,7 +129,7 @@ def quantity(text: Text, start: int, end: int, numeral: str, lex: Lexicon, vocab
     comments: dict[str, str] = {}
     approx = next((w for w in lex.approximate_after if arabic and body.startswith(w, end)), None)
     after = end + (1 if approx else 0)
-    counter = next((c for c in lex.other_counters if body.startswith(c, after)), None)
+    counter = other_counter(body, after, lex, vocab)
     if counter:
         return f"{COUNTER_REASON}{counter}: the unit is not in units.ttl yet (add it, then make this a fact)"
     # 七成, 三成以上: tenths (not 成立, 成果 …)

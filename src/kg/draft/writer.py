@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from kg.draft.context import Context
 from kg.draft.entities import Entity, EntityIndex, Suggestion
-from kg.draft.facts import Fact
+from kg.draft.facts import Commitment, Fact
 from kg.draft.identity import TODO_LABEL
 from kg.draft.text import CLAUSE_DELIMITERS, Text
 
@@ -60,6 +60,7 @@ class Draft:
     not_facts: list[tuple[str, str, int | None]]
     title_en: Suggestion | None
     data_dir: Path
+    commitments: list[Commitment] = field(default_factory=list)
 
 
 def _shown_path(path: Path, data_dir: Path) -> str:
@@ -203,6 +204,27 @@ def _fact_entry(draft: Draft, fact: Fact, number_: int) -> CommentedMap:
     return node
 
 
+def _commitment_entry(draft: Draft, commitment: Commitment, number_: int) -> CommentedMap:
+    node = CommentedMap()
+    node["id"] = f"commitment-{number_:02d}"
+    node["relation"] = commitment.relation
+    node["program"] = commitment.program.id
+    node["period"] = DoubleQuotedScalarString(commitment.period) if commitment.period.isdigit() else commitment.period
+    node["region"] = commitment.region
+    if commitment.agency is not None:
+        node["agency"] = commitment.agency.id
+    if commitment.stated_by is not None:
+        node["stated_by"] = commitment.stated_by.id
+    quote = commitment.quote
+    node["quote"] = quote.text
+    occurrence = draft.text.occurrence(quote.text, quote.start)
+    if occurrence is not None:
+        node["occurrence"] = occurrence
+    for name, comment in commitment.comments.items():
+        node.yaml_add_eol_comment(comment, name)
+    return node
+
+
 def _regions(draft: Draft) -> CommentedSeq:
     ctx, title = draft.ctx, draft.ctx.title
     regions = CommentedSeq()
@@ -272,6 +294,8 @@ def document(draft: Draft) -> CommentedMap:
         doc["indicators"] = indicators
     if draft.facts:
         doc["facts"] = CommentedSeq(_fact_entry(draft, f, n) for n, f in enumerate(draft.facts, start=1))
+    if draft.commitments:
+        doc["commitments"] = CommentedSeq(_commitment_entry(draft, c, n) for n, c in enumerate(draft.commitments, 1))
     if draft.not_facts:
         not_facts = CommentedSeq()
         for phrase, reason, occurrence in draft.not_facts:

@@ -6,7 +6,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 import pyoxigraph
 
@@ -149,7 +149,7 @@ def choose(accept: str | None, format_values: Sequence[str], available: Sequence
     return negotiate(accept, available, is_graph)
 
 
-def _term_json(term: object) -> dict[str, str]:
+def term_json(term: object) -> dict[str, str]:
     if isinstance(term, pyoxigraph.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, pyoxigraph.BlankNode):
@@ -240,15 +240,15 @@ def select_pieces(variables: list[str], rows: Iterable[Sequence[object]], media_
         yield head[:-1] + b', "results": {"bindings": ['
         separator = b""
         for row in rows:
-            binding = {name: _term_json(term) for name, term in zip(variables, row, strict=True) if term is not None}
+            binding = {name: term_json(term) for name, term in zip(variables, row, strict=True) if term is not None}
             yield separator + json.dumps(binding, ensure_ascii=False).encode()
             separator = b", "
         yield b"]}}"
     elif media_type == XML:
-        head = "".join(f"<variable name={_attribute(v)}/>" for v in variables)
+        declared = "".join(f"<variable name={_attribute(v)}/>" for v in variables)
         yield (
             '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-            f"<head>{head}</head><results>"
+            f"<head>{declared}</head><results>"
         ).encode()
         for row in rows:
             bindings = "".join(
@@ -321,5 +321,6 @@ def write_results(results: Any, media_type: str, out: Writer, max_rows: int, pre
             out.write(piece)
     else:
         rdf_format = OXIGRAPH_RDF[media_type]
-        kept = {"prefixes": prefixes} if rdf_format == pyoxigraph.RdfFormat.TURTLE else {}
-        pyoxigraph.serialize(_within(iter(results), max_rows), out, rdf_format, **kept)
+        kept = prefixes if rdf_format == pyoxigraph.RdfFormat.TURTLE else None
+        # pyoxigraph writes to any object with write() and flush(); its stub names IO[bytes].
+        pyoxigraph.serialize(_within(iter(results), max_rows), cast(IO[bytes], out), rdf_format, prefixes=kept)

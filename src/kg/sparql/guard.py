@@ -35,7 +35,7 @@ from rdflib.plugins.sparql.parser import UpdateUnit as UPDATE_GRAMMAR
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
-from kg.store.base import QueryRefused
+from kg.errors import QueryRefused
 
 CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -101,7 +101,8 @@ class _Parser:
             if self._executor is None:
                 self._executor = self._start()
             executor = self._executor
-        return executor.submit(grammar.parse_string, text, parse_all=True).result()
+        parsed: ParseResults = executor.submit(grammar.parse_string, text, parse_all=True).result()
+        return parsed
 
 
 _parser = _Parser()

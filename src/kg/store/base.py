@@ -1,9 +1,11 @@
 """The one store interface the web layer talks to, whatever engine is behind it.
 
-An answer is a stream of serialised chunks (:meth:`Store.stream`), so a result of any size is
-sent whole with bounded memory; :meth:`Store.execute` joins the chunks for the read models that
-need the whole body anyway. Neither ever shortens a result: when the operator sets a row cap
-(``QueryRequest.max_rows``), a larger result is refused with :class:`QueryRefused`.
+Two kinds of answer. The endpoint's is a stream of serialised chunks (:meth:`Store.stream`), so a
+result of any size is sent whole with bounded memory. The read models' are typed:
+:meth:`Store.select_rows` gives the variables and rows as RDF terms (and says whether the rows are
+complete), :meth:`Store.construct` an rdflib graph; nobody above the store parses a body. No answer
+is ever shortened silently: when the operator sets a row cap (``QueryRequest.max_rows``), a larger
+result is refused with :class:`~kg.errors.QueryRefused`.
 """
 
 from __future__ import annotations
@@ -13,25 +15,26 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pyoxigraph
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.builddir import Build
+
+# A term of a SPARQL result: pyoxigraph's classes, whichever store computed it.
+Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
 
 
-class QueryRefused(Exception):
-    """A query that will not be answered, with the HTTP status and a message a person can act on."""
-
-    def __init__(self, status: int, message: str):
-        self.status = status
-        self.message = message
-        super().__init__(message)
+def lexical(term: Term) -> str:
+    """A term's lexical value: the IRI, the blank node id, the literal's text (a quoted triple in N-Triples)."""
+    return str(term) if isinstance(term, pyoxigraph.Triple) else term.value
 
 
-def too_many_rows(cap: int) -> QueryRefused:
-    return QueryRefused(
-        400,
-        f"the result has more than {cap:,} rows, the most this server answers in one response: page "
-        f"through it with ORDER BY and LIMIT {cap:,} OFFSET n, or download the whole graph at /download/nquads "
-        "(all formats: /void)",
-    )
+# One solution: its bound variables (an unbound variable is absent, as in SPARQL JSON).
+Row = dict[str, Term]
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,16 @@ class QueryRequest:
         return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Rows:
+    """A SELECT answer as typed rows. ``complete`` is False only when the caller asked for at most
+    ``limit`` rows and there were more: ``rows`` then holds the first ``limit``, and the caller says so."""
+
+    variables: tuple[str, ...]
+    rows: list[Row]
+    complete: bool = True
+
+
 class Store(Protocol):
     """Read-only SPARQL over the published graph. ``version`` names its content: it changes when
     the data does, and stays the same across a rebuild of unchanged data."""
@@ -67,17 +80,57 @@ class Store(Protocol):
         the first ``next()``, before any chunk; a failure after that raises mid-stream."""
         ...
 
-    def execute(self, request: QueryRequest) -> QueryResult: ...
+    def execute(self, request: QueryRequest) -> QueryResult:
+        """The whole serialised answer (``kg query``)."""
+        ...
+
+    def select_rows(self, sparql: str, limit: int | None = None) -> Rows:
+        """A SELECT query's rows as terms; with ``limit``, at most that many (see :class:`Rows`)."""
+        ...
+
+    def construct(self, sparql: str) -> Graph:
+        """A CONSTRUCT or DESCRIBE query's triples as an rdflib graph."""
+        ...
 
     def version(self) -> str: ...
 
-    def describe(self) -> dict[str, object]: ...
+    def local_build(self) -> Build | None:
+        """The build directory this store reads, when it reads one (the embedded store), for the
+        downloads; None for a store on another server."""
+        ...
+
+    def describe(self) -> dict[str, Any]: ...
 
     def close(self) -> None: ...
 
 
 def execute_by_stream(store: Store, request: QueryRequest) -> QueryResult:
     return QueryResult(b"".join(store.stream(request)), request.media_type)
+
+
+def within(variables: tuple[str, ...], rows: list[Row], limit: int | None) -> Rows:
+    """``rows`` as :class:`Rows`, cut to ``limit`` (and flagged incomplete) when there are more."""
+    if limit is not None and len(rows) > limit:
+        return Rows(variables, rows[:limit], complete=False)
+    return Rows(variables, rows)
+
+
+def rows_of_json(body: bytes, limit: int | None) -> Rows:
+    """A SPARQL JSON results document (as our serialiser writes it) as typed rows."""
+    solutions = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
+    if isinstance(solutions, pyoxigraph.QueryBoolean):
+        raise ValueError("select_rows() needs a SELECT query; this one is an ASK")
+    variables = tuple(v.value for v in solutions.variables)
+    rows = [{name: term for name, term in zip(variables, solution, strict=True) if term is not None}
+            for solution in solutions]  # fmt: skip
+    return within(variables, rows, limit)
+
+
+def graph_of_ntriples(body: bytes) -> Graph:
+    """An N-Triples document as an rdflib graph (the form the web layer's RDF renderer takes)."""
+    from rdflib import Graph
+
+    return Graph().parse(data=body, format="nt")
 
 
 class QueryCache:

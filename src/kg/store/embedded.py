@@ -13,7 +13,7 @@ engine, not for the client.
 
 The store follows ``build/``: when a new build is published there, new queries go to a new pool
 of workers on the new version, while queries in flight finish on the old pool, which is then
-retired. Each pool holds a shared lock on its version directory (:func:`kg.publish.hold`) so that
+retired. Each pool holds a shared lock on its version directory (:func:`kg.builddir.hold`) so that
 ``prune`` never removes a version that a server still reads.
 
 This module is also the worker's program (``python -m kg.store.embedded``); it imports neither
@@ -35,15 +35,19 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph
 
+from kg.builddir import Build, BuildError, hold, open_build, release
 from kg.config import Settings
-from kg.publish import Build, BuildError, hold, open_build, release
+from kg.errors import QueryRefused, too_many_rows
 from kg.sparql import formats
-from kg.store.base import QueryRefused, QueryRequest, QueryResult, execute_by_stream, too_many_rows
+from kg.store.base import QueryRequest, QueryResult, Rows, execute_by_stream, graph_of_ntriples, rows_of_json
 from kg.store.sandbox import deny_network
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 log = logging.getLogger("kg.store")
 
@@ -55,7 +59,7 @@ FOLLOW_SECONDS = 0.5
 # ---------------------------------------------------------------------------------- the pipe
 
 
-def _send(stream: BinaryIO, message: object) -> None:
+def _send(stream: IO[bytes], message: object) -> None:
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     data = memoryview(struct.pack("!I", len(payload)) + payload)
     while data:
@@ -64,7 +68,7 @@ def _send(stream: BinaryIO, message: object) -> None:
     stream.flush()
 
 
-def _read(stream: BinaryIO, size: int) -> bytes:
+def _read(stream: IO[bytes], size: int) -> bytes:
     """Exactly ``size`` bytes (the parent reads its pipes unbuffered, so that ``select`` sees
     every message that has arrived, and an unbuffered read may return less)."""
     parts = []
@@ -77,7 +81,7 @@ def _read(stream: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
-def _receive(stream: BinaryIO) -> Any:
+def _receive(stream: IO[bytes]) -> Any:
     (size,) = struct.unpack("!I", _read(stream, 4))
     return pickle.loads(_read(stream, size))
 
@@ -88,7 +92,7 @@ def _receive(stream: BinaryIO) -> Any:
 class _Chunks:
     """A binary writer that sends what is written to it in chunks of about CHUNK_BYTES."""
 
-    def __init__(self, replies: BinaryIO):
+    def __init__(self, replies: IO[bytes]):
         self.replies = replies
         self.buffer = bytearray()
 
@@ -115,7 +119,7 @@ def _answer(store: pyoxigraph.Store, request: QueryRequest, prefixes: dict[str, 
     out.send()  # the rest, and at least one chunk for every answer
 
 
-def _die_with_parent(requests: BinaryIO) -> None:
+def _die_with_parent(requests: IO[bytes]) -> None:
     """End this process when the parent's end of the request pipe closes (the parent exited or
     was killed), even while a query runs: pyoxigraph releases the GIL while it evaluates."""
 
@@ -173,8 +177,8 @@ class _Worker:
             bufsize=0,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.requests: BinaryIO = self.process.stdin
-        self.replies: BinaryIO = self.process.stdout
+        self.requests: IO[bytes] = self.process.stdin
+        self.replies: IO[bytes] = self.process.stdout
 
     def send(self, request: QueryRequest) -> None:
         _send(self.requests, request)
@@ -184,7 +188,8 @@ class _Worker:
         readable, _, _ = select.select([self.replies], [], [], max(0.0, timeout))
         if not readable:
             raise TimeoutError
-        return _receive(self.replies)
+        message: tuple[str, Any] = _receive(self.replies)
+        return message
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -394,10 +399,19 @@ class EmbeddedStore:
     def execute(self, request: QueryRequest) -> QueryResult:
         return execute_by_stream(self, request)
 
+    def select_rows(self, sparql: str, limit: int | None = None) -> Rows:
+        return rows_of_json(self.execute(QueryRequest(sparql, formats.JSON)).body, limit)
+
+    def construct(self, sparql: str) -> Graph:
+        return graph_of_ntriples(self.execute(QueryRequest(sparql, formats.NTRIPLES)).body)
+
     def version(self) -> str:
         return self._current().build.version
 
-    def describe(self) -> dict[str, object]:
+    def local_build(self) -> Build:
+        return self.build
+
+    def describe(self) -> dict[str, Any]:
         build = self._current().build
         return {"engine": "Oxigraph (embedded)", "pid": os.getpid(), "directory": build.path.name, **build.manifest}
 

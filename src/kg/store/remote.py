@@ -36,15 +36,19 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
 from kg.config import Settings
+from kg.errors import QueryRefused, too_many_rows
 from kg.namespaces import GRAPH, ID, KG, PREFIXES
 from kg.sparql import formats
 from kg.sparql.guard import QueryInfo, inspect
-from kg.store.base import QueryRefused, QueryRequest, QueryResult, execute_by_stream, too_many_rows
+from kg.store.base import QueryRequest, QueryResult, Rows, execute_by_stream, graph_of_ntriples, lexical, within
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 BUILD_GRAPH = str(GRAPH["build"])
 BUILD_NODE = str(ID["build"])
@@ -86,7 +90,7 @@ class RemoteStore:
         self.settings = settings
         self._lock = threading.Lock()
         self._publication: tuple[float, Publication] | None = None
-        self._description: tuple[str, dict[str, object]] | None = None
+        self._description: tuple[str, dict[str, Any]] | None = None
         self.is_virtuoso = False
         self.server_row_cap: int | None = None
         self.publication()  # fail fast, with a clear message, when the server is not there
@@ -96,6 +100,28 @@ class RemoteStore:
 
     def stream(self, request: QueryRequest) -> Iterator[bytes]:
         """The whole answer, written by our serialisers in chunks; refusals come before the first."""
+        results = self._results(request)
+        out = _Pieces()
+        try:
+            formats.write_results(results, request.media_type, out, 0, PREFIXES)
+        except formats.UnencodableResult as error:
+            raise QueryRefused(406, str(error)) from None
+        yield from out.chunks()
+
+    def select_rows(self, sparql: str, limit: int | None = None) -> Rows:
+        results = self._results(QueryRequest(sparql, formats.JSON))
+        if not isinstance(results, _Solutions):
+            raise ValueError("select_rows() needs a SELECT query")
+        variables = tuple(v.value for v in results.variables)
+        rows = [{name: term for name, term in zip(variables, row, strict=True) if term is not None} for row in results]
+        return within(variables, rows, limit)
+
+    def construct(self, sparql: str) -> Graph:
+        results = self._results(QueryRequest(sparql, formats.NTRIPLES))
+        return graph_of_ntriples(pyoxigraph.serialize(results, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
+
+    def _results(self, request: QueryRequest) -> Any:
+        """The server's complete answer, parsed (solutions, a boolean or triples), after every check."""
         info = inspect(request.sparql)
         refuse_extension_functions(info)
         default_graphs, named_graphs = request.default_graphs, request.named_graphs
@@ -123,12 +149,7 @@ class RemoteStore:
         self._refuse_if_cut(answer, count)
         if request.max_rows and count > request.max_rows:
             raise too_many_rows(request.max_rows)
-        out = _Pieces()
-        try:
-            formats.write_results(results, request.media_type, out, 0, PREFIXES)
-        except formats.UnencodableResult as error:
-            raise QueryRefused(406, str(error)) from None
-        yield from out.chunks()
+        return results
 
     def execute(self, request: QueryRequest) -> QueryResult:
         return execute_by_stream(self, request)
@@ -284,11 +305,10 @@ class RemoteStore:
             f"SELECT ?p ?o WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_NODE}> ?p ?o "
             f"FILTER (?p IN (<{KG.buildVersion}>, <{KG.unionGraph}>, <{KG.publishedGraph}>)) }} }}"
         )
-        answer = self._post(query, formats.JSON)
-        rows = json.loads(answer.body)["results"]["bindings"]
+        solutions, _ = self._parse(self._post(query, formats.JSON).body, formats.JSON)
         values: dict[str, list[str]] = {}
-        for row in rows:
-            values.setdefault(row["p"]["value"], []).append(row["o"]["value"])
+        for predicate, value in solutions:
+            values.setdefault(predicate.value, []).append(value.value)
         versions = values.get(str(KG.buildVersion), [])
         unions = values.get(str(KG.unionGraph), [])
         publication = Publication(
@@ -303,29 +323,34 @@ class RemoteStore:
     def version(self) -> str:
         return self.publication().version
 
-    def _select(self, query: str) -> list[dict[str, Any]]:
-        return json.loads(self.execute(QueryRequest(query, formats.JSON)).body)["results"]["bindings"]
+    def local_build(self) -> None:
+        return None
 
-    def describe(self) -> dict[str, object]:
+    def _count(self, query: str) -> int:
+        rows = self.select_rows(query).rows
+        return int(lexical(rows[0]["n"])) if rows else 0
+
+    def describe(self) -> dict[str, Any]:
         version = self.version()
         if self._description and self._description[0] == version:
             return self._description[1]
-        names = sorted(g["g"]["value"] for g in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
-        count = self._select(
+        graphs = self.select_rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        names = sorted(lexical(row["g"]) for row in graphs)
+        quads = self._count(
             f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{BUILD_GRAPH}>) }}"
         )
-        union = self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the published union, a set
+        triples = self._count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the published union, a set
         reports: list[dict[str, Any]] = []
         for name in names:
             if "/graph/report/" in name:
-                size = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
-                reports.append({"id": name.rsplit("/", 1)[-1], "graph": name, "triples": int(size[0]["n"]["value"])})
-        description: dict[str, object] = {
+                size = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+                reports.append({"id": name.rsplit("/", 1)[-1], "graph": name, "triples": size})
+        description: dict[str, Any] = {
             "engine": f"remote SPARQL server {self.url}",
             "version": version,
             "graphs": names,
-            "quads": int(count[0]["n"]["value"]) if count else 0,
-            "triples": int(union[0]["n"]["value"]) if union else 0,
+            "quads": quads,
+            "triples": triples,
             "reports": reports,
         }
         self._description = (version, description)

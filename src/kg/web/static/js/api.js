@@ -1,4 +1,4 @@
-// The JSON API of the server (see kg/web/api.py). Responses are cached for the page's lifetime:
+// The JSON API of the server (see kg/web/views/api.py). Responses are cached for the page's lifetime:
 // the data of one build does not change under a page.
 
 const cache = new Map();

@@ -4,16 +4,16 @@
 import { api, sparqlSelect } from "./api.js";
 import { h, clear } from "./dom.js";
 import { formatCompact, formatQuantity, getLang, onLangChange, t } from "./i18n.js";
-import { readerHref, valueTypeColor } from "./vocab.js";
+import { NS, readerHref, valueTypeColor } from "./vocab.js";
 
 const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", "Noto Sans", system-ui, sans-serif';
 const VALUE_TYPES = ["actual", "target", "change", "share"];
 
 // Chinese names of the facts' region, period, qualifier and agency: /api/facts has them in
 // English only, so one SPARQL query fills them in (unless the API already sends *_zh).
-const ZH_QUERY = `PREFIX kg: <https://w3id.org/cnkg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX qb: <http://purl.org/linked-data/cube#>
+const ZH_QUERY = `PREFIX kg: <${NS.kg}>
+PREFIX skos: <${NS.skos}>
+PREFIX qb: <${NS.qb}>
 SELECT ?fact ?region ?period ?qualifier ?agency WHERE {
   ?fact a qb:Observation .
   OPTIONAL { ?fact kg:refArea/skos:prefLabel ?region FILTER (LANG(?region) = "zh") }
@@ -47,7 +47,7 @@ function wrap(text, width) {
   return lines;
 }
 
-export async function initCharts(app) {
+export async function initCharts(_app) {
   const body = document.getElementById("charts-body");
   const filters = document.getElementById("chart-filters");
   const Chart = window.Chart;

@@ -7,6 +7,7 @@ import { h, clear, isPlainClick } from "./dom.js";
 import { factName, formatNumber, formatQuantity, getLang, label, labelLang, localName, otherLang, secondLabel, t } from "./i18n.js";
 import {
   INCOMING_TECHNICAL,
+  NS,
   P,
   T,
   TECHNICAL,
@@ -21,10 +22,10 @@ import {
   typeRank,
 } from "./vocab.js";
 
-const KG = "https://w3id.org/cnkg/ontology#";
-const ORG = "http://www.w3.org/ns/org#";
-const DCT = "http://purl.org/dc/terms/";
-const SKOS = "http://www.w3.org/2004/02/skos/core#";
+const KG = NS.kg;
+const ORG = NS.org;
+const DCT = NS.dct;
+const SKOS = NS.skos;
 
 const ORDER = [
   P.indicator, P.obsValue, P.unit, P.asWritten, P.valueType, P.period, P.area, P.qualifier, KG + "comparedWith",

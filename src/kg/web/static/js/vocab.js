@@ -4,18 +4,25 @@
 import { api } from "./api.js";
 import { label, localName, getLang } from "./i18n.js";
 
-const KG = "https://w3id.org/cnkg/ontology#";
-const ORG = "http://www.w3.org/ns/org#";
-const QB = "http://purl.org/linked-data/cube#";
-const OA = "http://www.w3.org/ns/oa#";
-const SKOS = "http://www.w3.org/2004/02/skos/core#";
-const DCT = "http://purl.org/dc/terms/";
-const PROV = "http://www.w3.org/ns/prov#";
-const RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-const RDFS = "http://www.w3.org/2000/01/rdf-schema#";
-const SDMXM = "http://purl.org/linked-data/sdmx/2009/measure#";
-const SDMXA = "http://purl.org/linked-data/sdmx/2009/attribute#";
-const FOAF = "http://xmlns.com/foaf/0.1/";
+// The namespaces, the base IRI and the type ranking come from the server's Python definitions
+// (kg.namespaces, kg.web.readmodels.types), written into every page by base.html.
+const SHARED = JSON.parse(document.getElementById("kg-constants").textContent);
+
+/** Namespace IRIs by prefix, as in the SPARQL endpoint's prefixes (kg, org, qb, skos, …). */
+export const NS = SHARED.namespaces;
+export const BASE_IRI = SHARED.base;
+const KG = NS.kg;
+const ORG = NS.org;
+const QB = NS.qb;
+const OA = NS.oa;
+const SKOS = NS.skos;
+const DCT = NS.dct;
+const PROV = NS.prov;
+const RDF = NS.rdf;
+const RDFS = NS.rdfs;
+const SDMXM = NS["sdmx-measure"];
+const SDMXA = NS["sdmx-attribute"];
+const FOAF = NS.foaf;
 
 export const T = {
   official: KG + "Official",
@@ -58,26 +65,26 @@ export const P = {
 };
 
 const TYPE_INFO = {
-  [T.official]: { color: "#e03131", zh: "官员", en: "Official", rank: 0 },
-  [T.agency]: { color: "#1864ab", zh: "机构", en: "Agency", rank: 1 },
-  [T.post]: { color: "#7048e8", zh: "职务", en: "Post", rank: 2 },
-  [T.program]: { color: "#2b8a3e", zh: "项目或举措", en: "Program", rank: 3 },
-  [T.document]: { color: "#c2255c", zh: "政策文件", en: "Policy document", rank: 4 },
-  [T.indicator]: { color: "#0c8599", zh: "指标", en: "Indicator", rank: 5 },
-  [T.region]: { color: "#5c940d", zh: "地区", en: "Region", rank: 6 },
-  [T.fact]: { color: "#f59f00", zh: "数量事实", en: "Fact (figure)", rank: 7 },
-  [T.commitment]: { color: "#d9480f", zh: "承诺", en: "Commitment", rank: 7.1 },
-  [T.qualitativeFact]: { color: "#e8590c", zh: "定性事实", en: "Qualitative fact", rank: 7.2 },
-  [T.outcome]: { color: "#37b24d", zh: "承诺结果", en: "Outcome", rank: 7.3 },
-  [T.programStatus]: { color: "#8ce99a", zh: "项目状态", en: "Program status", rank: 7.4 },
-  [T.report]: { color: "#343a40", zh: "报告", en: "Report", rank: 8 },
-  [T.unit]: { color: "#66a80f", zh: "计量单位", en: "Unit of measure", rank: 9 },
-  [T.period]: { color: "#4dabf7", zh: "时期", en: "Period", rank: 10 },
-  [T.membership]: { color: "#b197fc", zh: "任职关系", en: "Membership", rank: 11 },
-  [T.dataset]: { color: "#868e96", zh: "数据集", en: "Data set", rank: 12 },
-  [T.concept]: { color: "#74c0fc", zh: "概念", en: "Concept", rank: 13 },
-  [T.evidence]: { color: "#ced4da", zh: "原文出处", en: "Evidence", rank: 20 },
-  [T.quote]: { color: "#ced4da", zh: "原文出处", en: "Evidence", rank: 20 },
+  [T.official]: { color: "#e03131", zh: "官员", en: "Official" },
+  [T.agency]: { color: "#1864ab", zh: "机构", en: "Agency" },
+  [T.post]: { color: "#7048e8", zh: "职务", en: "Post" },
+  [T.program]: { color: "#2b8a3e", zh: "项目或举措", en: "Program" },
+  [T.document]: { color: "#c2255c", zh: "政策文件", en: "Policy document" },
+  [T.indicator]: { color: "#0c8599", zh: "指标", en: "Indicator" },
+  [T.region]: { color: "#5c940d", zh: "地区", en: "Region" },
+  [T.fact]: { color: "#f59f00", zh: "数量事实", en: "Fact (figure)" },
+  [T.commitment]: { color: "#d9480f", zh: "承诺", en: "Commitment" },
+  [T.qualitativeFact]: { color: "#e8590c", zh: "定性事实", en: "Qualitative fact" },
+  [T.outcome]: { color: "#37b24d", zh: "承诺结果", en: "Outcome" },
+  [T.programStatus]: { color: "#8ce99a", zh: "项目状态", en: "Program status" },
+  [T.report]: { color: "#343a40", zh: "报告", en: "Report" },
+  [T.unit]: { color: "#66a80f", zh: "计量单位", en: "Unit of measure" },
+  [T.period]: { color: "#4dabf7", zh: "时期", en: "Period" },
+  [T.membership]: { color: "#b197fc", zh: "任职关系", en: "Membership" },
+  [T.dataset]: { color: "#868e96", zh: "数据集", en: "Data set" },
+  [T.concept]: { color: "#74c0fc", zh: "概念", en: "Concept" },
+  [T.evidence]: { color: "#ced4da", zh: "原文出处", en: "Evidence" },
+  [T.quote]: { color: "#ced4da", zh: "原文出处", en: "Evidence" },
 };
 
 const FALLBACK_COLORS = ["#f783ac", "#63e6be", "#ffa94d", "#a9e34b", "#9775fa", "#3bc9db", "#e599f7"];
@@ -115,7 +122,7 @@ export function typeColor(type) {
 }
 
 export function typeRank(type) {
-  return TYPE_INFO[type]?.rank ?? 30;
+  return SHARED.type_rank[type] ?? SHARED.unranked;
 }
 
 export function typeName(type, apiLabel) {
@@ -249,7 +256,7 @@ export function predicateName(predicate, apiLabel, direction = "out") {
 
 /** Where a resource lives on this server: /id/… for ours, /resource?iri=… for anything else. */
 export function resourcePath(iri, baseIri) {
-  const base = (baseIri || "https://w3id.org/cnkg/") + "id/";
+  const base = (baseIri || BASE_IRI) + "id/";
   if (iri.startsWith(base)) return "/id/" + iri.slice(base.length);
   return `/resource?iri=${encodeURIComponent(iri)}`;
 }

@@ -9,16 +9,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg import csvout
+from kg.errors import QueryRefused
 from kg.namespaces import BASE, SD, VOID, bind_prefixes
 from kg.sparql import formats
 from kg.sparql.guard import QueryInfo, inspect, refuse_update
-from kg.store.base import QueryRefused, QueryRequest, QueryResult
-from kg.web import error_response, get_settings, get_store
+from kg.store.base import QueryRequest, QueryResult
+from kg.web.context import error_response, get_settings, get_store, query_cache
+from kg.web.negotiation import query_answer_type, rdf_type
+from kg.web.renderers import render_rdf
+from kg.web.views import catalog
 
 # Answers up to this size are kept in the query cache; larger ones are streamed and not kept.
 CACHE_MAX_BYTES = 1 << 20
@@ -117,22 +122,6 @@ def _read_request() -> ProtocolRequest:
     return operation
 
 
-def _choose_type(info: QueryInfo, format_values: list[str]) -> str:
-    accept = request.headers.get("Accept")
-    if info.is_graph:
-        choices = [formats.GRAPH_TYPES]
-    elif info.form == "ASK":
-        choices = [formats.BOOLEAN_TYPES, [formats.CSV, formats.TSV]]
-    else:
-        choices = [formats.RESULT_TYPES]
-    for available in choices:
-        media_type = formats.choose(accept, format_values, available, info.is_graph)
-        if media_type:
-            return media_type
-    acceptable = ", ".join(choices[0])
-    raise QueryRefused(406, f"cannot produce {accept!r} for this {info.form} query; acceptable: {acceptable}")
-
-
 def _service_base() -> str:
     """The base IRI of the service: the endpoint's own URL (Protocol §2.3)."""
     base = request.url_root.rstrip("/") + "/sparql"
@@ -152,7 +141,7 @@ def answer(request_: QueryRequest) -> Response:
     """The whole answer, streamed from the store, through the cache; the ETag names the content
     version and the request, so it stays the same across a rebuild of unchanged data."""
     store = get_store()
-    cache = current_app.extensions["kg.cache"]
+    cache = query_cache()
     version = store.version()
     key = f"{version}:{request_.key()}"
     # ?bom=1 on CSV: the byte-order mark spreadsheet programs need to read the text as UTF-8.
@@ -176,8 +165,6 @@ def answer(request_: QueryRequest) -> Response:
         if bom:
             body = itertools.chain([bom], body)
         response = Response(body, mimetype=request_.media_type)
-        if request_.media_type.startswith("text/") or request_.media_type.endswith(("json", "xml")):
-            response.charset = "utf-8"
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Vary"] = "Accept"
@@ -198,7 +185,7 @@ def _kept(chunks: Iterator[bytes], keep: Callable[[bytes], None]) -> Iterator[by
 
 
 @blueprint.route("/sparql", methods=["GET", "HEAD", "POST", "OPTIONS"], provide_automatic_options=False)
-def endpoint() -> Response:
+def endpoint() -> BaseResponse:
     if request.method == "OPTIONS":  # CORS preflight; the headers are added by cors()
         return Response(status=204)
     operation = _read_request()
@@ -214,7 +201,7 @@ def endpoint() -> Response:
     if not query.strip():
         raise QueryRefused(400, "the query is empty")
     query, info = _with_base(query, inspect(query))
-    media_type = _choose_type(info, operation.format_values)
+    media_type = query_answer_type(info, operation.format_values)
     request_ = QueryRequest(
         query,
         media_type,
@@ -237,22 +224,6 @@ def cors(response: Response) -> Response:
     if request.path.startswith(("/sparql", "/api/", "/void", "/id/", "/ontology")):
         for name, value in CORS_HEADERS.items():
             response.headers.setdefault(name, value)
-    return response
-
-
-def _rdf_response(graph: Graph) -> Response:
-    available = formats.GRAPH_TYPES
-    media_type = formats.choose(request.headers.get("Accept"), request.args.getlist("format"), available, True)
-    if media_type is None:
-        raise QueryRefused(406, f"acceptable formats: {', '.join(available)}")
-    rdflib_format = {
-        formats.TURTLE: "turtle",
-        formats.NTRIPLES: "nt",
-        formats.JSONLD: "json-ld",
-        formats.RDFXML: "xml",
-    }[media_type]
-    response = Response(graph.serialize(format=rdflib_format, encoding="utf-8"), mimetype=media_type)
-    response.charset = "utf-8"
     return response
 
 
@@ -287,7 +258,7 @@ def service_description() -> Response:
     description = get_store().describe()
     # The default graph is the union of the named graphs, as a set: its distinct triples.
     graph.add((default_graph, VOID.triples, Literal(int(description.get("triples", 0)), datatype=XSD.integer)))
-    for name in description.get("graphs", []):  # type: ignore[union-attr]
+    for name in description.get("graphs", []):
         named = BNode()
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, SD.name, URIRef(str(name))))
@@ -302,12 +273,10 @@ def service_description() -> Response:
             ),
         )
     )
-    return _rdf_response(graph)
+    return render_rdf(graph, rdf_type())
 
 
 @blueprint.get("/void")
 def void() -> Response:
-    """The VoID description: the dataset's catalog (``kg.web.catalog``), which is also VoID."""
-    from kg.web.catalog import catalog
-
-    return catalog()
+    """The VoID description: the dataset's catalog (``kg.web.views.catalog``), which is also VoID."""
+    return catalog.catalog()

@@ -279,21 +279,20 @@ def synth_report(index: int, rng: random.Random) -> tuple[str, dict[str, Any]]:
         text.add("表示,将坚决守住不发生规模性返贫底线,全面推进乡村振兴。\n\n")
         placed.append((agency, agency_zh, start_agency))
         person_id = f"{province_id}-{dept_id}-head"
+        post: dict[str, Any] = {
+            "id": f"head-of-{province_id}-{dept_id}",
+            "label": {"zh": post_zh, "en": f"Head of the {province_en} Provincial {dept_en}"},
+            "role": role,
+            "agency": agency["id"],
+        }
         official = {
             "id": person_id,
             "label": {"zh": name, "en": name_en},
-            "posts": [
-                {
-                    "id": f"head-of-{province_id}-{dept_id}",
-                    "label": {"zh": post_zh, "en": f"Head of the {province_en} Provincial {dept_en}"},
-                    "role": role,
-                    "agency": agency["id"],
-                }
-            ],
+            "posts": [post],
         }
         officials.append(official)
         placed.append((official, name, start_name))
-        placed.append((official["posts"][0], post_zh, start_agency))
+        placed.append((post, post_zh, start_agency))
 
     region = {"id": province_id, "quote": None}
     subjects = rng.sample(SUBJECTS, 18)

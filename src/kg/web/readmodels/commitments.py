@@ -1,8 +1,7 @@
 """Read model of the commitments scorecard: every commitment with its outcome, as flat rows.
 
-All the SPARQL of the scorecard is here (the API, the CSV and the page call :func:`rows`), so the
-read model moves as one piece when the web layer is restructured. A row carries both quotes with
-their offsets and a link into the reader for each (``/reader/<id>#start-end``).
+All the SPARQL of the scorecard is here (the API, the CSV and the page call :func:`rows`). A row
+carries both quotes with their offsets and a link into the reader for each (``/reader/<id>#start-end``).
 """
 
 from __future__ import annotations
@@ -10,8 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from kg.store.base import Store
-from kg.web.data import bilingual, group_rows, select, value, values_of
+from kg.errors import QueryRefused
+from kg.store.base import Row, Store
+from kg.web.readmodels.query import labels_of, select, value
 
 COLUMNS = [
     "commitment",
@@ -84,7 +84,6 @@ WHERE {
   BIND (COALESCE(?indicator, ?program) AS ?subject)
 }"""
 AGENCIES = "SELECT ?c ?agency WHERE { ?c a kg:Commitment ; kg:leadAgency ?agency }"
-LABELS = """SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s skos:prefLabel ?label }}"""
 
 
 def _slug(iri: str | None) -> str:
@@ -97,15 +96,18 @@ def _reader(report: str | None, start: str | None, end: str | None) -> str | Non
 
 def rows(store: Store) -> list[dict[str, Any]]:
     """One row per commitment, ordered by report date, report and position in the text."""
-    found = select(store, COMMITMENTS)
+    found = select(store, COMMITMENTS).rows
     agencies: dict[str, list[str]] = defaultdict(list)
-    for row in select(store, AGENCIES):
-        agencies[row["c"]["value"]].append(row["agency"]["value"])
-    linked = {row[name]["value"] for row in found for name in LABELLED if name in row}
-    linked |= {row["c"]["value"] for row in found} | {iri for iris in agencies.values() for iri in iris}
-    labels = _labels(store, linked)
+    for row in select(store, AGENCIES).rows:
+        agencies[value(row, "c") or ""].append(value(row, "agency") or "")
+    linked = {value(row, name) or "" for row in found for name in LABELLED if name in row}
+    linked |= {value(row, "c") or "" for row in found} | {iri for iris in agencies.values() for iri in iris}
+    labels = labels_of(store, linked, preferred_only=True)
     # One commitment has one outcome; more result rows for it would only repeat it.
-    out = [_row(group[0], sorted(agencies.get(iri, [])), labels) for iri, group in group_rows(found, "c").items()]
+    first: dict[str, Row] = {}
+    for row in found:
+        first.setdefault(value(row, "c") or "", row)
+    out = [_row(row, sorted(agencies.get(iri, [])), labels) for iri, row in first.items()]
     out.sort(key=lambda r: (r["report_issued"] or "", r["report"], r["commitment_start"]))
     return out
 
@@ -113,7 +115,7 @@ def rows(store: Store) -> list[dict[str, Any]]:
 LABELLED = ("relation", "subject", "region", "official", "status")
 
 
-def _row(row: dict[str, dict[str, str]], agencies: list[str], labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+def _row(row: Row, agencies: list[str], labels: dict[str, dict[str, str]]) -> dict[str, Any]:
     def get(name: str) -> str | None:
         return value(row, name)
 
@@ -166,13 +168,6 @@ def _row(row: dict[str, dict[str, str]], agencies: list[str], labels: dict[str, 
     return result
 
 
-def _labels(store: Store, iris: set[str]) -> dict[str, dict[str, str]]:
-    if not iris:
-        return {}
-    found = select(store, LABELS.format(values=values_of(iris)))
-    return {iri: bilingual(group) for iri, group in group_rows(found, "s").items()}
-
-
 FILTERS = ("report", "agency", "status", "relation")
 
 
@@ -213,3 +208,13 @@ def facets(all_rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         "status": sorted(statuses.values(), key=lambda s: order.get(s["value"], 99)),
         "relation": sorted(relations.values(), key=lambda r: r["value"]),
     }
+
+
+def chosen(every: list[dict[str, Any]], wanted: dict[str, str | None]) -> list[dict[str, Any]]:
+    """The rows that the filters ``wanted`` select, refusing a status or relation that does not exist."""
+    for name in ("status", "relation"):
+        known = {row[name] for row in every} | (set(STATUS_ORDER) if name == "status" else set())
+        wish = wanted.get(name)
+        if wish and wish not in known:
+            raise QueryRefused(400, f"unknown {name} {wish!r}; use one of: {', '.join(sorted(known))}")
+    return filtered(every, **wanted)

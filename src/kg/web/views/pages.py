@@ -1,17 +1,18 @@
-"""HTML pages: the explorer, the report reader, charts, the organisation chart, the query editor,
-and the front-end packages installed from npm (served locally: no CDN)."""
+"""HTML pages: the explorer, the report reader, charts, the organisation chart, the scorecard, the
+query editor, and the front-end packages installed from npm (served locally: no CDN)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, send_from_directory
+from flask import Blueprint, Response, abort, send_from_directory
 
-from kg.web import get_settings
-from kg.web.api import commitment_rows
-from kg.web.data import local_path
-from kg.web.scorecard import facets
+from kg.web.context import get_settings
+from kg.web.paths import local_path
+from kg.web.readmodels.commitments import facets
+from kg.web.renderers import render_html
+from kg.web.views.api import commitment_rows
 
 blueprint = Blueprint("pages", __name__)
 
@@ -28,22 +29,22 @@ VENDOR_FILES = {
 
 @blueprint.get("/")
 def explorer() -> str:
-    return render_template("explorer.html", view="explore")
+    return render_html("explorer.html", view="explore")
 
 
 @blueprint.get("/reader/<report_id>")
 def reader(report_id: str) -> str:
-    return render_template("explorer.html", view="reader", report_id=report_id)
+    return render_html("explorer.html", view="reader", report_id=report_id)
 
 
 @blueprint.get("/charts")
 def charts() -> str:
-    return render_template("explorer.html", view="charts")
+    return render_html("explorer.html", view="charts")
 
 
 @blueprint.get("/orgchart")
 def orgchart() -> str:
-    return render_template("explorer.html", view="orgchart")
+    return render_html("explorer.html", view="orgchart")
 
 
 blueprint.add_app_template_filter(local_path, "local_path")
@@ -54,7 +55,7 @@ def commitments_page() -> str:
     """The scorecard: commitments by report, agency and status, each opening both sentences in the reader."""
     every, chosen, wanted = commitment_rows()
     matrix = Counter((row["report"], row["status"]) for row in every)
-    return render_template(
+    return render_html(
         "commitments.html",
         rows=chosen,
         total=len(every),
@@ -68,7 +69,7 @@ def commitments_page() -> str:
 
 @blueprint.get("/query")
 def query_editor() -> str:
-    return render_template("query.html")
+    return render_html("query.html")
 
 
 @blueprint.get("/vendor/<path:path>")
@@ -76,6 +77,5 @@ def vendor(path: str) -> Response:
     for package, allowed in VENDOR_FILES.items():
         prefix = package + "/"
         if path.startswith(prefix) and path[len(prefix) :].startswith(allowed):
-            response = send_from_directory(get_settings().node_modules_dir, path, max_age=86400)
-            return response
+            return send_from_directory(get_settings().node_modules_dir, path, max_age=86400)
     abort(404)

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, jsonify, request
 from markupsafe import escape
 
 from kg import __version__
+from kg.errors import QueryRefused
 from kg.namespaces import BASE, ID
 from kg.reconcile import (
     TYPES,
@@ -27,9 +28,7 @@ from kg.reconcile import (
     suggest_properties,
     suggest_types,
 )
-from kg.store.base import QueryRefused
-from kg.web import get_settings, get_store
-from kg.web.api import cache as views
+from kg.web.context import get_settings, get_store, views
 
 blueprint = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 

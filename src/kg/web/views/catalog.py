@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from kg.catalog import Statistics, catalog_graph, statistics
-from kg.web import get_store
-from kg.web.api import cache as views
-from kg.web.sparql import _rdf_response as rdf_response
+from kg.web.context import get_store, views
+from kg.web.negotiation import rdf_type
+from kg.web.renderers import render_rdf
 
 blueprint = Blueprint("catalog", __name__)
 
@@ -22,7 +22,7 @@ def _statistics() -> Statistics:
 @blueprint.get("/catalog")
 def catalog() -> Response:
     root = request.url_root.rstrip("/")
-    return rdf_response(catalog_graph(root, _statistics(), get_store().describe()))
+    return render_rdf(catalog_graph(root, _statistics(), get_store().describe()), rdf_type())
 
 
 @blueprint.after_app_request

@@ -10,16 +10,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, request, send_file
 
 from kg import csvout
+from kg.builddir import Build
+from kg.errors import QueryRefused
 from kg.export import DOWNLOADS, FORMATS, download_path, export
-from kg.publish import Build
-from kg.store.base import QueryRefused
-from kg.web import get_settings, get_store
+from kg.web.context import get_settings, get_store
 
 blueprint = Blueprint("downloads", __name__)
 
 
 def current_build() -> Build:
-    build = getattr(get_store(), "build", None)
+    build = get_store().local_build()
     if build is None:
         raise QueryRefused(404, "downloads are served by the embedded store only; use 'kg export' on the build")
     return build
