@@ -6,6 +6,8 @@ the query) — side by side with `oxigraph serve` on the same data and with plai
 memory as the baseline.
 
 Usage: .venv/bin/python bench/scale.py [--sizes 10 100 1000] [--out bench/results-scale.md]
+       .venv/bin/python bench/scale.py --build DIR --out …  (the queries only, on an existing build of
+       synthetic reports: no synth, build, load or rdflib columns)
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--seconds", type=float, default=1.0)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results-scale.md")
+    parser.add_argument("--build", type=Path, help="measure the queries on this build instead")
     args = parser.parse_args()
     bin_dir = Path(sys.executable).parent
     queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))}
@@ -116,27 +119,35 @@ def main() -> None:
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     detail: list[str] = []
-    for size in args.sizes:
+    import json
+
+    import pyoxigraph
+
+    sizes = [len(json.loads((args.build / "manifest.json").read_text())["reports"])] if args.build else args.sizes
+    for size in sizes:
         scratch = Path(tempfile.mkdtemp(prefix=f"kg-scale-{size}-"))
         try:
             data, out = scratch / "data", scratch / "build"
-            synth_s, _ = run([str(bin_dir / "kg"), "synth", "--reports", str(size), "--out", str(data)])
-            build_s, peak = run([str(bin_dir / "kg"), "build", "--data", str(data), "--out", str(out)])
+            synth_s = build_s = peak = our_load = oxi_load = rdflib_load = float("nan")
+            rdflib_times: dict[str, list[float]] = {}
+            if args.build:
+                out = args.build
+            else:
+                synth_s, _ = run([str(bin_dir / "kg"), "synth", "--reports", str(size), "--out", str(data)])
+                build_s, peak = run([str(bin_dir / "kg"), "build", "--data", str(data), "--out", str(out)])
             dataset = out.resolve() / "dataset.nq"
             quads = sum(1 for _ in dataset.open("rb"))
             store_mib = du(out.resolve() / "store") / 2**20
-            import pyoxigraph
-
-            started = time.perf_counter()
-            pyoxigraph.Store(str(scratch / "reload")).bulk_load(path=str(dataset), format=pyoxigraph.RdfFormat.N_QUADS)
-            our_load = time.perf_counter() - started
-            oxi_load, _ = run(
-                [str(bin_dir / "oxigraph"), "load", "--location", str(scratch / "oxi"), "--file", str(dataset)]
-            )
-            if quads <= RDFLIB_LIMIT_QUADS:
-                rdflib_load, rdflib_times = rdflib_query_times(dataset, queries, 3)
-            else:
-                rdflib_load, rdflib_times = float("nan"), {}
+            if not args.build:
+                started = time.perf_counter()
+                reload = pyoxigraph.Store(str(scratch / "reload"))
+                reload.bulk_load(path=str(dataset), format=pyoxigraph.RdfFormat.N_QUADS)
+                our_load = time.perf_counter() - started
+                oxi_load, _ = run(
+                    [str(bin_dir / "oxigraph"), "load", "--location", str(scratch / "oxi"), "--file", str(dataset)]
+                )
+                if quads <= RDFLIB_LIMIT_QUADS:
+                    rdflib_load, rdflib_times = rdflib_query_times(dataset, queries, 3)
 
             # The peer serves a copy of our store: same engine, same data, same default graph.
             shutil.copytree(out.resolve() / "store", scratch / "oxi-serve")

@@ -121,3 +121,28 @@ def test_kg_build_says_what_it_counted(tmp_path: Path, built: Build) -> None:
     assert re.search(
         rf"{triples:,} distinct triples, stated as {quads:,} quads in {graphs} named graphs", result.stdout
     )
+
+
+def test_canonical_nquads_are_the_lines_rdflibs_serializer_writes() -> None:
+    """The build writes each graph's lines without copying it into a Dataset first; the lines must
+    be those of rdflib's N-Quads serializer (sorted), for a real report graph and hostile literals."""
+    from rdflib import Dataset
+
+    from kg.build import _Shared, canonical_nquads
+    from kg.compile import compile_report, iter_report_dirs
+
+    shared = _Shared(DATA, ONTOLOGY)
+    report_dir = next(iter(iter_report_dirs(DATA)))
+    graph = compile_report(report_dir, shared.vocabularies, DATA).graph
+    assert graph is not None
+    node = URIRef("https://w3id.org/cnkg/id/test/odd")
+    for text in ("line\nbreak", 'quote " and \\ backslash', "tab\tand\r", "汉字 \u2028 \x00", "\ud800"):
+        graph.add((node, RDF.value, Literal(text, lang="zh")))
+        graph.add((node, RDF.value, Literal(text)))
+    for candidate in (graph, shared.ontology):
+        dataset = Dataset()
+        target = dataset.graph(candidate.identifier)
+        target += candidate
+        serialised = dataset.serialize(format="nquads", encoding="utf-8").splitlines()
+        expected = b"".join(line + b"\n" for line in sorted(line for line in serialised if line))
+        assert canonical_nquads(candidate) == expected

@@ -57,6 +57,12 @@ class Settings:
     query_timeout: float = 30.0
     # At most this many queries run at once against the embedded store, each in its own process.
     query_workers: int = 8
+    # Private memory (MB) one query's worker may use before it is stopped with a 507; 0: no limit.
+    # 8 workers x 1 GB is a third of the 24 GB reference machine, which leaves the server, the page
+    # cache of the store and a build room; one process running every canned query at 1,000
+    # reports peaks at 160 MB (BENCHMARKS.md §9). Only the embedded store has workers; an external store's own
+    # settings bound its memory.
+    query_memory_mb: int = 1024
     # A hard cap on the rows (or triples) of one /sparql answer: a larger result is refused with a
     # message saying how to page through it. 0, the default, answers every result whole (streamed).
     max_rows: int = 0

@@ -11,6 +11,15 @@ about ``CHUNK_BYTES`` over its pipe, which blocks it when the client reads slowl
 bounded whatever the size of the result. The time limit counts the time spent waiting for the
 engine, not for the client.
 
+Memory is bounded per query too (``query_memory_mb``): while it waits for a worker, the parent
+looks at the worker's private memory (``RssAnon`` in ``/proc/<pid>/status``; file pages of the
+store's memory map are shared and not counted) every ``WATCH_SECONDS`` and kills a worker that has
+more than the limit; the client gets a 507 that names the limit and what to change in the query.
+ORDER BY, GROUP BY and DISTINCT hold every solution in memory, so a cross product under them grows
+without bound. As a backstop against growth faster than the sampling, each worker's data segment
+is capped at twice the limit (``RLIMIT_DATA``, which counts private writable mappings, not the
+store's mapped files): there an allocation fails and the worker ends, reported the same way.
+
 The store follows ``build/``: when a new build is published there, new queries go to a new pool
 of workers on the new version, while queries in flight finish on the old pool, which is then
 retired. Each pool holds a shared lock on its version directory (:func:`kg.builddir.hold`) so that
@@ -27,7 +36,9 @@ import json
 import logging
 import os
 import pickle
+import resource
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -55,6 +66,11 @@ WARM_WORKERS = 2
 CHUNK_BYTES = 256 * 1024
 # How often, at most, the store looks at where build/ points.
 FOLLOW_SECONDS = 0.5
+# How often the parent looks at the memory of a worker that is computing.
+WATCH_SECONDS = 0.05
+# The worker's hard cap on its data segment, as a multiple of the limit the parent enforces.
+BACKSTOP_FACTOR = 2
+MB = 1024 * 1024
 
 # ---------------------------------------------------------------------------------- the pipe
 
@@ -133,11 +149,34 @@ def _die_with_parent(requests: IO[bytes]) -> None:
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
-def worker_main(store_path: str, prefixes: dict[str, str]) -> None:
+def limit_memory(memory_mb: int) -> None:
+    """Cap this process's data segment at BACKSTOP_FACTOR times ``memory_mb`` (0: no cap).
+
+    Opening the store read-only takes about 80 MB of it (RocksDB's tables and allocator arenas;
+    measured with the store of 1,000 reports too), far below any sensible limit."""
+    if memory_mb > 0:
+        cap = BACKSTOP_FACTOR * memory_mb * MB
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+
+
+def private_memory(pid: int) -> int | None:
+    """The anonymous resident memory of a process in bytes; None where /proc does not tell."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
+def worker_main(store_path: str, prefixes: dict[str, str], memory_mb: int) -> None:
     """A worker process: answer requests from standard input on standard output until it closes.
 
     Only the parent process writes to the pipe, so unpickling its messages is safe."""
     deny_network()  # before the store opens its threads; see kg.store.sandbox
+    limit_memory(memory_mb)
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     _die_with_parent(requests)
     store = pyoxigraph.Store.read_only(store_path)
@@ -156,6 +195,8 @@ def worker_main(store_path: str, prefixes: dict[str, str]) -> None:
             reply = ("syntax", str(error))
         except formats.UnencodableResult as error:
             reply = ("unencodable", str(error))
+        except MemoryError:  # the backstop (RLIMIT_DATA) hit in Python code rather than in the engine
+            reply = ("memory", None)
         except Exception as error:  # reported to the client as a 400 with the engine's words
             reply = ("error", f"{type(error).__name__}: {error}")
         _send(replies, reply)
@@ -164,32 +205,68 @@ def worker_main(store_path: str, prefixes: dict[str, str]) -> None:
 # ---------------------------------------------------------------------------------- the parent
 
 
+class MemoryExceeded(Exception):
+    """A worker used more private memory than the limit of one query."""
+
+
 class _Worker:
     """A separate Python process (not multiprocessing: it must not re-import the caller's __main__)."""
 
-    def __init__(self, store_path: Path):
+    def __init__(self, store_path: Path, memory_mb: int):
         from kg.namespaces import PREFIXES  # here, not at the top: the worker must not import rdflib
 
+        self.memory_limit = memory_mb * MB
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.store.embedded", str(store_path), json.dumps(PREFIXES)],
+            [sys.executable, "-m", "kg.store.embedded", str(store_path), json.dumps(PREFIXES), str(memory_mb)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             bufsize=0,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self.requests: IO[bytes] = self.process.stdin
         self.replies: IO[bytes] = self.process.stdout
+        self._last_words = bytearray()
+        self._relay = threading.Thread(target=self._relay_stderr, name="worker-stderr", daemon=True)
+        self._relay.start()
+
+    def _relay_stderr(self) -> None:
+        """Pass the worker's standard error on to ours, keeping its end to tell why it ended."""
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            sys.stderr.write(line.decode("utf-8", "replace"))
+            self._last_words = (self._last_words + line)[-4096:]
+        self.process.stderr.close()
 
     def send(self, request: QueryRequest) -> None:
         _send(self.requests, request)
 
     def receive(self, timeout: float) -> tuple[str, Any]:
-        """The next message, or TimeoutError when the engine needs longer than ``timeout``."""
-        readable, _, _ = select.select([self.replies], [], [], max(0.0, timeout))
-        if not readable:
-            raise TimeoutError
-        message: tuple[str, Any] = _receive(self.replies)
-        return message
+        """The next message; TimeoutError when the engine needs longer than ``timeout``,
+        MemoryExceeded when the worker's private memory goes over its limit meanwhile."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            step = min(remaining, WATCH_SECONDS) if self.memory_limit else remaining
+            readable, _, _ = select.select([self.replies], [], [], max(0.0, step))
+            if readable:
+                message: tuple[str, Any] = _receive(self.replies)
+                return message
+            if remaining <= step:
+                raise TimeoutError
+            used = private_memory(self.process.pid)
+            if used is not None and used > self.memory_limit:
+                raise MemoryExceeded
+
+    def ran_out_of_memory(self) -> bool:
+        """Whether a worker that ended had hit its backstop: an allocation failed (the engine's
+        allocator says so on standard error, then aborts)."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=1)
+        self._relay.join(timeout=1)
+        return self.process.poll() == -signal.SIGABRT and (
+            b"memory allocation of" in self._last_words or b"bad_alloc" in self._last_words
+        )
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -203,9 +280,10 @@ class _Worker:
 class _Pool:
     """The worker processes of one build version, and the lock that keeps the version on disk."""
 
-    def __init__(self, build: Build, workers: int):
+    def __init__(self, build: Build, workers: int, memory_mb: int):
         self.build = build
         self.workers = workers
+        self.memory_mb = memory_mb
         self._lock_fd = hold(build.path)
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
@@ -215,7 +293,7 @@ class _Pool:
 
     def warm(self) -> None:
         for _ in range(min(WARM_WORKERS, self.workers)):
-            worker = _Worker(self.build.store_path)
+            worker = _Worker(self.build.store_path, self.memory_mb)
             with self._condition:
                 self._idle.append(worker)
 
@@ -250,7 +328,7 @@ class _Pool:
                 self._condition.wait(remaining)
         # Started outside the lock: a process start takes a tenth of a second, and others wait meanwhile.
         try:
-            worker = _Worker(self.build.store_path)
+            worker = _Worker(self.build.store_path, self.memory_mb)
         except OSError as error:
             with self._condition:
                 self._starting -= 1
@@ -303,6 +381,15 @@ class _Pool:
         release(fd)
 
 
+def memory_refusal(memory_mb: int) -> QueryRefused:
+    return QueryRefused(
+        507,
+        f"the query was stopped when it needed more than {memory_mb:,} MB, the memory one query may use "
+        "(KG_QUERY_MEMORY_MB): ORDER BY, GROUP BY, DISTINCT and cross products hold every solution at once; "
+        "narrow the patterns, put a LIMIT in a subquery, or drop the ORDER BY",
+    )
+
+
 class EmbeddedStore:
     """Queries the build's on-disk Oxigraph store through a pool of killable worker processes."""
 
@@ -314,7 +401,7 @@ class EmbeddedStore:
         self._pool = self._open_pool(open_build(settings.build_dir))
 
     def _open_pool(self, build: Build) -> _Pool:
-        pool = _Pool(build, self.settings.query_workers)
+        pool = _Pool(build, self.settings.query_workers, self.settings.query_memory_mb)
         try:
             # Open once in this process too: it fails fast, with the engine's message, on a bad store.
             pyoxigraph.Store.read_only(str(build.store_path))
@@ -377,9 +464,13 @@ class EmbeddedStore:
                         f"the query was stopped after the {timeout:g} s time limit; add a LIMIT, "
                         "narrow the patterns, or avoid cross products",
                     ) from None
+                except MemoryExceeded:
+                    raise memory_refusal(self.settings.query_memory_mb) from None
                 except (EOFError, OSError, ValueError):  # ValueError: its pipe was closed by close()
+                    if worker.ran_out_of_memory():
+                        raise memory_refusal(self.settings.query_memory_mb) from None
                     raise QueryRefused(
-                        500, "the query worker died while answering; the query may use too much memory"
+                        500, "the query worker died while answering; the engine failed on this query"
                     ) from None
                 engine_time -= time.monotonic() - started
                 if kind != "chunk":
@@ -393,6 +484,8 @@ class EmbeddedStore:
             raise QueryRefused(400, f"SPARQL syntax error: {payload}")
         if kind == "unencodable":  # the same 406 as the remote store's
             raise QueryRefused(406, str(payload))
+        if kind == "memory":
+            raise memory_refusal(self.settings.query_memory_mb)
         if kind == "error":
             raise QueryRefused(400, f"the query could not be evaluated: {payload}")
 
@@ -423,4 +516,4 @@ class EmbeddedStore:
 
 
 if __name__ == "__main__":
-    worker_main(sys.argv[1], json.loads(sys.argv[2]))
+    worker_main(sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]))
