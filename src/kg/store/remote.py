@@ -61,6 +61,9 @@ MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 # How many rows the start-up probe asks a Virtuoso for, to find its ResultSetMaxRows. With no cap
 # found up to here, a larger answer from that server cannot be told complete and is refused.
 PROBE_ROWS = 100_001
+# The start-up probe is the server's check, not a user's query: it gets this long even when the
+# operator's query time limit is shorter (a 100,001-row answer takes a few seconds on a busy machine).
+PROBE_SECONDS = 60.0
 CHUNK_BYTES = 256 * 1024
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # The only functions named by IRI in SPARQL 1.1: the XSD constructor casts (section 17.5).
@@ -182,9 +185,11 @@ class RemoteStore:
         default_graphs: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (),
         server_time_limit: bool = True,
+        time_limit: float | None = None,
     ) -> _Answer:
-        """One query as an HTML form POST; errors become a QueryRefused a person can act on."""
-        timeout = self.settings.query_timeout
+        """One query as an HTML form POST; errors become a QueryRefused a person can act on.
+        ``time_limit`` replaces the operator's query time limit (for our own start-up probe)."""
+        timeout = self.settings.query_timeout if time_limit is None else time_limit
         if self.is_virtuoso:
             # The same dataset as Virtuoso's own pragmas: given as protocol parameters, 112 graphs made
             # its answer carry more than 100 headers, past what Python's HTTP client reads.
@@ -288,7 +293,9 @@ class RemoteStore:
         values = " ".join(str(d) for d in range(10))
         patterns = " ".join(f"VALUES ?d{i} {{ {values} }}" for i in range(digits))
         probe = f"SELECT ?d0 WHERE {{ {patterns} }} LIMIT {wanted}"
-        answer = self._post(probe, formats.JSON, server_time_limit=False)
+        answer = self._post(
+            probe, formats.JSON, server_time_limit=False, time_limit=max(self.settings.query_timeout, PROBE_SECONDS)
+        )
         _, count = self._parse(answer.body, formats.JSON)
         if "x-sparql-maxrows" in answer.headers:
             return int(answer.headers["x-sparql-maxrows"])
