@@ -73,6 +73,7 @@ FACT_REFERENCES: dict[str, str] = {
 
 # The field that gives an entity its kind, per section: it must agree wherever the entity is defined.
 KIND_FIELD = {"agencies": "kind", "programs": "kind", "documents": "type", "posts": "role"}
+# The singular of each section: in messages, and as the prefix of the provisional ids kg draft makes.
 SINGULAR = {
     "agencies": "agency",
     "officials": "official",

@@ -17,17 +17,10 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from kg import curated
+from kg.compile import SINGULAR
 from kg.curated import CurationFailed
 
 TODO_LABEL = "TODO"
-ID_PREFIX = {
-    "agencies": "agency",
-    "officials": "official",
-    "posts": "post",
-    "documents": "document",
-    "programs": "program",
-    "indicators": "indicator",
-}
 MARKS = re.compile(r"[\s“”\"'‘’《》〈〉「」『』·・]")
 BRACKETED = re.compile(r"[(（][^)）]*[)）]")
 
@@ -151,8 +144,8 @@ def curated_entries(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def provisional_id(section: str, label: str, used: set[str]) -> str:
     """``agency-3f2a9c``: the same label gives the same id in every draft."""
-    ident, size = f"{ID_PREFIX[section]}-{short_hash(label)}", 6
+    ident, size = f"{SINGULAR[section]}-{short_hash(label)}", 6
     while ident in used:
         size += 2
-        ident = f"{ID_PREFIX[section]}-{short_hash(label, size)}"
+        ident = f"{SINGULAR[section]}-{short_hash(label, size)}"
     return ident
