@@ -5,8 +5,11 @@ const STORAGE_KEY = "cnkg.lang";
 const LANGS = ["zh", "en"];
 
 const STRINGS = {
+  "nav.start": { zh: "首页", en: "Start" },
   "nav.explore": { zh: "探索", en: "Explore" },
-  "nav.reader": { zh: "报告原文", en: "Report" },
+  "nav.reader": { zh: "报告原文", en: "Reports" },
+  "nav.facts": { zh: "数据", en: "Facts" },
+  "nav.search": { zh: "搜索", en: "Search" },
   "nav.charts": { zh: "图表", en: "Charts" },
   "nav.orgchart": { zh: "机构", en: "Organisation" },
   "nav.commitments": { zh: "承诺", en: "Commitments" },
@@ -28,6 +31,7 @@ const STRINGS = {
   "graph.stats": { zh: "{n} 个节点 · {e} 条关系", en: "{n} nodes · {e} links" },
   "graph.hiddenCount": { zh: "(另有 {n} 个已隐藏)", en: "({n} hidden)" },
   "graph.empty": { zh: "未找到该节点:{iri}", en: "Nothing is known about {iri}" },
+  "graph.noReports": { zh: "尚未载入任何报告", en: "No report is loaded yet" },
   "graph.noNeighbours": { zh: "没有更多关联", en: "No further links" },
   "details.empty": { zh: "在图中单击一个节点,或用上方搜索框查找。", en: "Click a node in the graph, or use the search box above." },
   "details.expand": { zh: "在图中展开", en: "Expand in graph" },
@@ -36,6 +40,8 @@ const STRINGS = {
   "details.htmlPage": { zh: "网页", en: "Web page" },
   "details.turtle": { zh: "RDF (Turtle)", en: "RDF (Turtle)" },
   "details.evidence": { zh: "原文出处", en: "Source text" },
+  "details.translation": { zh: "英文译文", en: "English" },
+  "details.conversion": { zh: "换算", en: "Converted" },
   "details.showInReport": { zh: "在报告中查看", en: "Show in report" },
   "details.properties": { zh: "属性", en: "Properties" },
   "details.incoming": { zh: "被引用", en: "Linked from" },
@@ -46,6 +52,9 @@ const STRINGS = {
   "details.noProps": { zh: "没有属性", en: "No properties" },
   "details.fact": { zh: "数量事实", en: "Quantitative fact" },
   "details.asWritten": { zh: "原文写法", en: "as written" },
+  "reader.parallel": { zh: "中英对照", en: "Chinese | English side by side" },
+  "reader.chineseOnly": { zh: "只看中文原文", en: "Chinese text only" },
+  "reader.untranslated": { zh: "(此句尚无英文译文)", en: "(no English translation of this passage yet)" },
   "reader.issued": { zh: "发布日期", en: "Issued" },
   "reader.highlights": { zh: "高亮", en: "Highlights" },
   "reader.toggle": { zh: "显示高亮", en: "Show highlights" },
@@ -95,6 +104,18 @@ const STRINGS = {
   "vt.share": { zh: "占比", en: "Share" },
 };
 
+// The server renders some pages itself (start page, /id/ pages, errors): it reads this cookie.
+const COOKIE = "cnkg_lang";
+
+function remember(lang) {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    /* private mode: the URL still carries it */
+  }
+  document.cookie = `${COOKIE}=${lang}; path=/; max-age=31536000; SameSite=Lax`;
+}
+
 function readStored() {
   try {
     return localStorage.getItem(STORAGE_KEY);
@@ -106,16 +127,13 @@ function readStored() {
 function initialLang() {
   const fromUrl = new URLSearchParams(location.search).get("lang");
   if (LANGS.includes(fromUrl)) {
-    try {
-      localStorage.setItem(STORAGE_KEY, fromUrl);
-    } catch {
-      /* private mode: the URL still carries it */
-    }
+    remember(fromUrl);
     return fromUrl;
   }
   const stored = readStored();
-  if (LANGS.includes(stored)) return stored;
-  return (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
+  const lang = LANGS.includes(stored) ? stored : (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
+  remember(lang);
+  return lang;
 }
 
 let current = initialLang();
@@ -131,16 +149,21 @@ export function otherLang() {
 export function setLang(lang) {
   if (!LANGS.includes(lang) || lang === current) return;
   current = lang;
-  try {
-    localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    /* ignore */
-  }
+  remember(lang);
   const url = new URL(location.href);
   url.searchParams.set("lang", lang);
+  if (serverRendered()) {
+    location.replace(url); // the server writes this page's words: ask it again in the other language
+    return;
+  }
   history.replaceState(history.state, "", url);
   applyStrings();
   window.dispatchEvent(new CustomEvent("kg:lang", { detail: { lang } }));
+}
+
+/** A page whose text the server wrote in one language (every page but the explorer's views). */
+export function serverRendered() {
+  return !document.getElementById("app");
 }
 
 export function onLangChange(fn) {
