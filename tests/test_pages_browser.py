@@ -54,7 +54,7 @@ class Tab:
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("console", lambda m: self.errors.append(f"{m.text} ({self.page.url})") if m.type == "error" else None)
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"{m.text} ({self.page.url})"))
         self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error} ({self.page.url})"))
 
     def open(self, path: str) -> Page:
@@ -121,7 +121,7 @@ def test_start_page_lists_the_reports_and_asks_questions(browser: Browser, live_
             card = page.locator(f".report-card[data-report='{report['id']}']")
             expect(card.locator("h3")).to_have_text(report["title"][lang])
             expect(card.locator("time")).to_have_text(report["issued"])
-            mine = [f for f in facts["rows"] if f["report"] == report["iri"]]
+            mine = [f for f in facts["facts"] if f["report"] == report["iri"]]
             expect(card.locator("[data-count='facts']")).to_contain_text(str(len(mine)))
             expect(card.locator(".cite")).to_have_attribute("data-cite-iri", report["iri"])
         year = int(reports[0]["issued"][:4])
@@ -317,9 +317,11 @@ def test_phone_pages_fit(browser: Browser, live_server: LiveServer, lang: str) -
     page.context.close()
 
 
-def test_unknown_pages_are_html_for_browsers_and_text_for_programs(live_server: LiveServer) -> None:
-    request = urllib.request.Request(live_server.url + "/reader/no-such-report", headers={"Accept": "*/*"})
+@pytest.mark.parametrize("accept", ["application/json", "text/plain", "*/*"])
+def test_unknown_pages_are_html_only_for_browsers(live_server: LiveServer, accept: str) -> None:
+    request = urllib.request.Request(live_server.url + "/reader/no-such-report", headers={"Accept": accept})
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=30)
     assert caught.value.code == 404
-    assert caught.value.headers.get_content_type() == "text/plain"
+    expected = "text/plain" if accept == "text/plain" else "application/json"
+    assert caught.value.headers.get_content_type() == expected

@@ -123,10 +123,12 @@ def picked(labels: dict[str, str] | None, fallback: str = "") -> str:
 
 
 def picked_lang(labels: dict[str, str] | None) -> str:
-    """The language of ``picked(labels)`` (for the element's lang attribute)."""
+    """The language of ``picked(labels)`` (for the element's lang attribute; "" when there is no
+    label and the fallback, an IRI, is shown)."""
     labels = labels or {}
     lang = context.page_lang()
-    return lang if labels.get(lang) else ("zh" if lang == "en" else "en")
+    other = "zh" if lang == "en" else "en"
+    return lang if labels.get(lang) else other if labels.get(other) else ""
 
 
 def other_label(labels: dict[str, str] | None) -> str:
