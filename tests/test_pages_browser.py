@@ -325,3 +325,43 @@ def test_unknown_pages_are_html_only_for_browsers(live_server: LiveServer, accep
     assert caught.value.code == 404
     expected = "text/plain" if accept == "text/plain" else "application/json"
     assert caught.value.headers.get_content_type() == expected
+
+
+def test_charts_per_report_and_across_reports(browser: Browser, many: LiveServer) -> None:
+    reports = get_json(many.url + "/api/reports")["reports"]
+    facts = get_json(many.url + "/api/facts")["facts"]
+    tab = new_tab(browser, many)
+    page = tab.open("/charts?lang=en")
+    page.wait_for_selector("#charts-body[data-charts]")
+    choice = page.locator("select.report-choice")
+    expect(choice.locator("option")).to_have_count(len(reports) + 1)
+    # One axis per unit and magnitude: no bar chart puts values 1,000 times apart on one axis.
+    spans = page.evaluate(
+        """() => [...document.querySelectorAll('#charts-body .chart-card[data-unit] canvas')].map(c => {
+                 const values = window.Chart.getChart(c).data.datasets[0].data.filter(v => v > 0);
+                 return Math.max(...values) / Math.min(...values); })"""
+    )
+    assert spans and all(span < 1000 for span in spans), spans
+    # An indicator stated for several years (across reports) is a line over those years.
+    lines = page.locator("#charts-body .chart-card.trend")
+    assert lines.count() >= 1
+    kind = page.evaluate("() => window.Chart.getChart(document.querySelector('.chart-card.trend canvas')).config.type")
+    assert kind == "line"
+    tab.shot("charts-many-en")
+    # One report: only its figures. The tooltip has the quote and its English translation.
+    choice.select_option(SHANXI)
+    assert f"report={SHANXI}" in page.url
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('#charts-body .chart-card[data-unit] canvas')]
+                 .reduce((n, c) => n + window.Chart.getChart(c).data.datasets[0].data.length, 0)"""
+    )
+    assert shown == len([f for f in facts if f["report"].endswith("/" + SHANXI)])
+    expect(page.locator("#chart-income h2")).to_have_text("Rural incomes in 2021")
+    footer = page.evaluate(
+        """() => { const chart = window.Chart.getChart(document.querySelector('#chart-income canvas'));
+                   return chart.options.plugins.tooltip.callbacks.footer([{ dataIndex: 0 }]).join(' '); }"""
+    )
+    assert "15308元" in footer and "reaching 15,308 yuan" in footer, footer
+    tab.shot("charts-one-report-en")
+    tab.check()
+    page.context.close()

@@ -249,7 +249,7 @@ export async function initCharts(_app) {
   function incomeCard() {
     // Per-capita disposable income (province, and the areas lifted out of poverty) and its growth.
     const incomes = facts.filter((f) => /disposable income|可支配收入/i.test(`${f.indicator_en} ${f.indicator_zh}`) && /\/\d{4}$/.test(f.period || ""));
-    const latest = incomes.map((f) => f.period).sort().pop();
+    const latest = incomes.filter((f) => /\/yuan$/.test(f.unit) && f.value_type === "actual").map((f) => f.period).sort().pop();
     const income = incomes.filter((f) => f.period === latest);
     const levels = income.filter((f) => /\/yuan$/.test(f.unit) && f.value_type === "actual").sort((a, b) => b.value - a.value);
     if (!levels.length) return null;
