@@ -365,3 +365,22 @@ def test_charts_per_report_and_across_reports(browser: Browser, many: LiveServer
     tab.shot("charts-one-report-en")
     tab.check()
     page.context.close()
+
+
+def test_sparql_page_speaks_the_language_and_explains_errors(browser: Browser, live_server: LiveServer) -> None:
+    tab = new_tab(browser, live_server)
+    page = tab.open("/query?lang=zh")
+    page.wait_for_selector("#app[data-ready='1']")
+    query = page.evaluate("() => window.kgYasgui.getTab().getQuery()")
+    assert 'LANG(?name) = "zh"' in query and "官员及其担任的职务" in query, query
+    page.evaluate(
+        "() => { const tab = window.kgYasgui.getTab(); tab.setQuery('SELECT * WHERE { ?s ?p }'); tab.query(); }"
+    )
+    error = page.locator(".yasr .sparql-error")
+    expect(error).to_be_visible()
+    expect(error.locator(".sparql-error-title")).to_contain_text("查询未能执行")
+    text = error.locator(".sparql-error-message").inner_text()
+    assert text and not text.lstrip().startswith("{"), text
+    tab.shot("query-error-zh")
+    tab.check(expected_errors=("400",))
+    page.context.close()

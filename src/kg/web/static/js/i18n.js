@@ -100,6 +100,7 @@ const STRINGS = {
   "query.lede": { zh: "选择一个问题:它会在新标签页中打开并立即运行。之后可以修改 SPARQL 再次运行(Ctrl+Enter)。", en: "Pick a question: it opens in a new tab and runs at once. You can then edit the SPARQL and run it again (Ctrl+Enter)." },
   "query.filter": { zh: "筛选…", en: "Filter…" },
   "query.endpoint": { zh: "查询端点", en: "Endpoint" },
+  "query.refused": { zh: "查询未能执行:", en: "The query could not be run:" },
   "query.run": { zh: "运行", en: "Run" },
   "vt.actual": { zh: "实绩", en: "Achieved" },
   "vt.target": { zh: "目标", en: "Target" },
