@@ -384,3 +384,20 @@ def test_sparql_page_speaks_the_language_and_explains_errors(browser: Browser, l
     tab.shot("query-error-zh")
     tab.check(expected_errors=("400",))
     page.context.close()
+
+
+def test_orgchart_says_when_posts_were_held(browser: Browser, many: LiveServer) -> None:
+    issued = {r["issued"] for r in get_json(many.url + "/api/reports")["reports"]}
+    chart = get_json(many.url + "/api/orgchart")
+    stated = [p for p in chart["posts"] if p["held_on"]]
+    assert stated and all(set(p["held_on"]) <= issued for p in stated)
+    tab = new_tab(browser, many)
+    page = tab.open("/orgchart?lang=en")
+    page.wait_for_selector("#org-tree[data-ready='1']")
+    post = stated[0]
+    item = page.locator(f".org-post:has(a.post-link[data-iri='{post['iri']}'])").first
+    expect(item.locator(".held-on")).to_contain_text("stated as held on")
+    assert item.locator(".held-on time").all_inner_texts() == post["held_on"]
+    tab.shot("orgchart-many-en")
+    tab.check()
+    page.context.close()
