@@ -241,6 +241,12 @@ def test_id_pages_and_error_pages_in_the_chosen_language(browser: Browser, live_
     tab.open("/")
     expect(page.locator("#reports-title")).to_have_text("Reports")
 
+    # The scorecard, in Chinese only when Chinese is chosen.
+    tab.open("/commitments?lang=zh")
+    expect(page.locator("main.scorecard h1")).to_have_text("承诺与结果")
+    expect(page.locator("main.scorecard .lede")).to_have_count(1)
+    assert page.locator("main.scorecard .lede").get_attribute("lang") == "zh"
+
     for path in ("/id/person/nobody-at-all", "/reader/no-such-report", "/no/such/page"):
         response = page.goto(tab.base + path + "?lang=en")
         assert response is not None and response.status == 404, path
