@@ -20,8 +20,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import run_kg
+from kg.authoring.draft import default_report_id, draft_report
 from kg.compile import compile_data
-from kg.draft import default_report_id, draft_report
 from kg.numbers import AmountError, normalise, read_numeral, scan_numerals
 from kg.source import SourceText
 
@@ -331,7 +331,7 @@ YUNNAN = FIXTURES / "yunnan-rural-revitalization-2023-02-16"
 
 
 def test_pinyin_names_people_and_places() -> None:
-    from kg.draft.labels import pinyin
+    from kg.authoring.draft.labels import pinyin
 
     assert pinyin("刘志杰", person=True) == "Liu Zhijie"
     assert pinyin("欧阳修", person=True) == "Ou Yangxiu"  # a two-character surname is not recognised
@@ -427,7 +427,7 @@ def test_a_malformed_suggestion_marker_or_relation_is_refused_with_its_line(tmp_
 
 
 def test_known_entities_match_by_normalised_labels(tmp_path: Path) -> None:
-    from kg.draft.identity import KnownEntity, KnownGraph
+    from kg.authoring.draft.identity import KnownEntity, KnownGraph
 
     known = KnownGraph(tmp_path)
     data = {"id": "zone", "label": {"zh": "晋中国家农高区(山西农谷)", "en": "Zone"}, "alt": {"zh": ["“农谷”"]}}
@@ -456,7 +456,7 @@ def test_targets_carry_the_relation_of_the_commitment(drafts: dict[str, str]) ->
 
 
 def test_region_lexicons_apply_to_their_region_only() -> None:
-    from kg.draft.lexicon import DEFAULT_LEXICONS, load_lexicon, region_chain
+    from kg.authoring.draft.lexicon import DEFAULT_LEXICONS, load_lexicon, region_chain
     from kg.vocabularies import Vocabularies
 
     vocab = Vocabularies.load(DATA)

@@ -197,7 +197,7 @@ def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
-    from kg.draft import draft_report
+    from kg.authoring.draft import draft_report
 
     read_text(args.report, "the report text")  # a clear error for a missing or non-UTF-8 file
     text = draft_report(Path(args.report), settings.data_dir, report_id=args.id, suggest=not args.no_suggest)

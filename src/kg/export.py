@@ -20,15 +20,16 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 
 from kg import csvout
-from kg.builddir import Build, memory_store, sha256, write_atomic
+from kg.builddir import STORE, Build, memory_store, sha256, write_atomic
 from kg.catalog import count
 from kg.namespaces import PREFIXES
 from kg.store.base import lexical
@@ -298,27 +299,22 @@ def facts_csv(store: pyoxigraph.Store, queries_dir: Path) -> bytes:
 # ------------------------------------------------------------------------------- all of them
 
 
-def serialise_all(dataset_path: Path, queries_dir: Path) -> dict[str, bytes]:
-    """Every download's bytes, from the dataset file of a build."""
-    quads = read_quads(dataset_path)
-    return serialise(quads, union(quads), dataset_path, queries_dir)
-
-
 def serialise(
-    quads: list[pyoxigraph.Quad], triples: list[pyoxigraph.Triple], dataset_path: Path, queries_dir: Path
-) -> dict[str, bytes]:
+    quads: list[pyoxigraph.Quad],
+    triples: list[pyoxigraph.Triple],
+    facts_store: Callable[[], pyoxigraph.Store],
+    queries_dir: Path,
+) -> Iterator[tuple[str, bytes]]:
+    """Every download's bytes, one at a time (a large build's files are not all held at once)."""
     context = jsonld_context(triples)
-    store = memory_store(dataset_path)
-    return {
-        "turtle": turtle(triples),
-        "nt": pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"",
-        "jsonld": jsonld(triples, context),
-        "rdfxml": pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=PREFIXES) or b"",
-        "trig": trig(quads),
-        "nquads": pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"",
-        "csv": facts_csv(store, queries_dir),
-        "context": context_document(context),
-    }
+    yield "nquads", pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""
+    yield "trig", trig(quads)
+    yield "nt", pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+    yield "turtle", turtle(triples)
+    yield "rdfxml", pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=PREFIXES) or b""
+    yield "jsonld", jsonld(triples, context)
+    yield "context", context_document(context)
+    yield "csv", facts_csv(facts_store(), queries_dir)
 
 
 def write_exports(version: Path, dataset_path: Path, queries_dir: Path) -> dict[str, Any]:
@@ -330,7 +326,9 @@ def write_exports(version: Path, dataset_path: Path, queries_dir: Path) -> dict[
     listed: dict[str, dict[str, Any]] = {}
     quads = read_quads(dataset_path)
     triples = union(quads)
-    for name, data in serialise(quads, triples, dataset_path, queries_dir).items():
+    # The facts table is a query: on the build's own store (its default graph is the same union).
+    on_disk = partial(pyoxigraph.Store.read_only, str(version / STORE))
+    for name, data in serialise(quads, triples, on_disk, queries_dir):
         download = DOWNLOADS[name]
         path = folder / download.file
         write_atomic(path, data)
@@ -341,6 +339,7 @@ def write_exports(version: Path, dataset_path: Path, queries_dir: Path) -> dict[
             "sha256": sha256(path),
             "title": download.title,
         }
+        del data  # before the next format is made
     return {"downloads": listed, "statistics": count(triples).as_dict()}
 
 
@@ -356,4 +355,6 @@ def export(build: Build, name: str, queries_dir: Path) -> bytes:
     path = download_path(build, name)
     if path is not None:
         return path.read_bytes()
-    return serialise_all(build.dataset_path, queries_dir)[name]
+    quads = read_quads(build.dataset_path)
+    every = serialise(quads, union(quads), partial(memory_store, build.dataset_path), queries_dir)
+    return next(data for made, data in every if made == name)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
-from kg.draft.context import LEVELS, Context
-from kg.draft.entities import Entity, EntityIndex, Suggestion
-from kg.draft.identity import KnownGraph, normalise
-from kg.draft.text import is_cjk
+from kg.authoring.draft.context import LEVELS, Context
+from kg.authoring.draft.entities import Entity, EntityIndex, Suggestion
+from kg.authoring.draft.identity import KnownGraph, normalise
+from kg.authoring.draft.text import is_cjk
 
 LEVEL_ADJECTIVE = {"省": "Provincial", "市": "Municipal", "州": "Prefecture", "县": "County"}
 # Function words are rendered by grammar, not by a dictionary sense

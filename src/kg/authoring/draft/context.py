@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from kg.draft.text import CJK_RANGE, Mention, Text
+from kg.authoring.draft.text import CJK_RANGE, Mention, Text
 from kg.numbers import CHINESE_DIGITS
 from kg.vocabularies import Vocabularies
 

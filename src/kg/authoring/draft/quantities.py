@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg.draft.lexicon import Lexicon
-from kg.draft.text import CLAUSE_DELIMITERS, Text, is_cjk
+from kg.authoring.draft.lexicon import Lexicon
+from kg.authoring.draft.text import CLAUSE_DELIMITERS, Text, is_cjk
 from kg.numbers import PERCENT_PREFIX, AmountError, read_numeral, scan_numerals
 from kg.vocabularies import Vocabularies
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.draft.context import LEVELS, Context
-from kg.draft.identity import TODO_LABEL, KnownEntity, KnownGraph
-from kg.draft.lexicon import Lexicon, regex_union
-from kg.draft.text import CJK_RANGE, CLAUSE_DELIMITERS, Mention, Text, is_cjk
+from kg.authoring.draft.context import LEVELS, Context
+from kg.authoring.draft.identity import TODO_LABEL, KnownEntity, KnownGraph
+from kg.authoring.draft.lexicon import Lexicon, regex_union
+from kg.authoring.draft.text import CJK_RANGE, CLAUSE_DELIMITERS, Mention, Text, is_cjk
 from kg.numbers import CHINESE_DIGITS
 from kg.vocabularies import Vocabularies
 

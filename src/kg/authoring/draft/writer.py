@@ -19,11 +19,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from kg.draft.context import Context
-from kg.draft.entities import Entity, EntityIndex, Suggestion
-from kg.draft.facts import Commitment, Fact
-from kg.draft.identity import TODO_LABEL
-from kg.draft.text import CLAUSE_DELIMITERS, Text
+from kg.authoring.draft.context import Context
+from kg.authoring.draft.entities import Entity, EntityIndex, Suggestion
+from kg.authoring.draft.facts import Commitment, Fact
+from kg.authoring.draft.identity import TODO_LABEL
+from kg.authoring.draft.text import CLAUSE_DELIMITERS, Text
 
 HEADER = """Draft of the curated data of report {id}, written by `kg draft` from {name} on {today}.
 Format: docs/curation.md. Every candidate was found automatically: check each one against the

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.draft.context import Context
-from kg.draft.entities import AgencyMention, Entity, EntityIndex, Speaker
-from kg.draft.lexicon import Lexicon, regex_union
-from kg.draft.quantities import COUNTER_REASON, DATE, TITLE_REPEATS, YEAR, Quantities, Quantity, noun_after
-from kg.draft.text import CLAUSE_DELIMITERS, Mention, Text, is_cjk
+from kg.authoring.draft.context import Context
+from kg.authoring.draft.entities import AgencyMention, Entity, EntityIndex, Speaker
+from kg.authoring.draft.lexicon import Lexicon, regex_union
+from kg.authoring.draft.quantities import COUNTER_REASON, DATE, TITLE_REPEATS, YEAR, Quantities, Quantity, noun_after
+from kg.authoring.draft.text import CLAUSE_DELIMITERS, Mention, Text, is_cjk
 from kg.vocabularies import Vocabularies
 
 PERIOD_MARKERS = re.compile(

@@ -25,14 +25,14 @@ import re
 import unicodedata
 from pathlib import Path
 
-from kg.draft import entities, facts, labels, quantities
-from kg.draft.context import read_context
-from kg.draft.entities import EntityIndex, OfficialsInput
-from kg.draft.facts import FactInput
-from kg.draft.identity import KnownGraph, entity_labels, provisional_id
-from kg.draft.lexicon import lexicon_dir, load_lexicon, region_chain
-from kg.draft.text import Text
-from kg.draft.writer import HEADER, Draft, document, dump
+from kg.authoring.draft import entities, facts, labels, quantities
+from kg.authoring.draft.context import read_context
+from kg.authoring.draft.entities import EntityIndex, OfficialsInput
+from kg.authoring.draft.facts import FactInput
+from kg.authoring.draft.identity import KnownGraph, entity_labels, provisional_id
+from kg.authoring.draft.lexicon import lexicon_dir, load_lexicon, region_chain
+from kg.authoring.draft.text import Text
+from kg.authoring.draft.writer import HEADER, Draft, document, dump
 from kg.vocabularies import Vocabularies
 
 __all__ = ["default_report_id", "draft_report", "entity_labels"]
