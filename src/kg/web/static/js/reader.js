@@ -7,7 +7,7 @@ import { api } from "./api.js";
 import { createDetails } from "./details.js";
 import { h, append, clear, isPlainClick, prefersReducedMotion } from "./dom.js";
 import { getLang, label, labelLang, onLangChange, otherLang, secondLabel, t } from "./i18n.js";
-import { T, graphHref, loadTypeLabels, typeColor, typeName, typeRank } from "./vocab.js";
+import { T, graphHref, loadTypeLabels, readerHref, typeColor, typeName, typeRank } from "./vocab.js";
 
 function parseHash() {
   const match = location.hash.match(/^#(\d+)-(\d+)$/);
@@ -133,7 +133,7 @@ export async function initReader(app) {
           "nav",
           { class: "other-reports" },
           h("span", { class: "muted" }, t("reader.others"), " "),
-          otherReports.map((other) => h("a", { href: `/reader/${encodeURIComponent(other.id)}`, lang: labelLang(other.title) }, label(other.title, other.iri), other.issued ? ` (${other.issued})` : "")),
+          otherReports.map((other) => h("a", { href: readerHref(other.id), lang: labelLang(other.title) }, label(other.title, other.iri), other.issued ? ` (${other.issued})` : "")),
         ),
       );
     }
