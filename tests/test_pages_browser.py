@@ -407,3 +407,16 @@ def test_orgchart_says_when_posts_were_held(browser: Browser, many: LiveServer) 
     tab.shot("orgchart-many-en")
     tab.check()
     page.context.close()
+
+
+def test_start_page_is_also_json(many: LiveServer) -> None:
+    request = urllib.request.Request(many.url + "/", headers={"Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        page = json.load(response)
+    reports = get_json(many.url + "/api/reports")["reports"]
+    facts = get_json(many.url + "/api/facts")["facts"]
+    assert [r["id"] for r in page["reports"]] == [r["id"] for r in reports]
+    assert page["facts"] == len(facts) and page["truncated"] is False
+    for report in page["reports"]:
+        assert report["facts"] == len([f for f in facts if f["report"] == report["iri"]])
+        assert len({f["unit"] for f in report["figures"]}) == len(report["figures"])

@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, redirect, request, send_from_directory
 from werkzeug.wrappers import Response as BaseResponse
 
-from kg.web.context import get_settings, get_store, text_of, views
+from kg.web.context import get_settings, get_store, text_of, views, wants_json
 from kg.web.paths import local_path
 from kg.web.readmodels import reports as report_models
 from kg.web.readmodels import start as start_models
 from kg.web.readmodels.commitments import facets
-from kg.web.renderers import render_html
+from kg.web.renderers import render_html, render_json
 from kg.web.views.api import all_facts, commitment_rows
 
 blueprint = Blueprint("pages", __name__)
@@ -41,9 +41,10 @@ def start() -> str | BaseResponse:
     if "node" in request.args:
         return redirect("/explore?" + urlencode(list(request.args.items(multi=True))), 301)
     facts = all_facts()
-    return render_html(
-        "start.html", view="start", reports=start_reports(), topics=start_models.topics(facts), fact_count=len(facts)
-    )
+    reports, topics = start_reports(), start_models.topics(facts)
+    if wants_json():  # the same page for programs
+        return render_json({"reports": reports, "topics": topics, "facts": len(facts), "truncated": False})
+    return render_html("start.html", view="start", reports=reports, topics=topics, fact_count=len(facts))
 
 
 @blueprint.get("/explore")
