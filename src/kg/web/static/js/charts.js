@@ -174,11 +174,11 @@ export async function initCharts(_app) {
     },
   });
 
-  function barChart(canvas, list, { horizontal = true, log = false, color } = {}) {
+  function barChart(canvas, list, { horizontal = true, log = false, color, labelOf = (f) => regionName(f) || barLabel(f) } = {}) {
     const chart = new Chart(canvas, {
       type: "bar",
       data: {
-        labels: list.map((f) => (horizontal ? shortLabel(barLabel(f)) : wrap(shortLabel(regionName(f) || barLabel(f), 40), zh() ? 10 : 22))),
+        labels: list.map((f) => (horizontal ? shortLabel(barLabel(f)) : wrap(shortLabel(labelOf(f), 40), zh() ? 10 : 22))),
         datasets: [
           {
             data: list.map((f) => f.value),
@@ -292,9 +292,12 @@ export async function initCharts(_app) {
       ),
       dataTable([...levels, ...orderedGrowth]),
     );
+    // Several incomes of one region (urban and rural): the bar says which.
+    const regions = [...levels, ...orderedGrowth].map(regionName);
+    const labelOf = (f) => (regions.filter((r) => r === regionName(f)).length > 2 ? `${regionName(f)}: ${indicatorName(f)}` : regionName(f) || barLabel(f));
     return { card, draw: () => {
-      barChart(levelCanvas, levels, { horizontal: false, color: valueTypeColor("actual") });
-      if (orderedGrowth.length) barChart(growthCanvas, orderedGrowth, { horizontal: false, color: valueTypeColor("change") });
+      barChart(levelCanvas, levels, { horizontal: false, color: valueTypeColor("actual"), labelOf });
+      if (orderedGrowth.length) barChart(growthCanvas, orderedGrowth, { horizontal: false, color: valueTypeColor("change"), labelOf });
     } };
   }
 
