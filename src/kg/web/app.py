@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import logging
 from base64 import b64decode
+from pathlib import Path
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -47,6 +48,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions[context.SEARCH] = SearchIndex(store)
     app.jinja_env.globals["base_iri"] = BASE  # the one base IRI of compile, Linked Data and the API
     app.jinja_env.globals["front_end_constants"] = FRONT_END_CONSTANTS
+    # static/js/cite.js (the Cite buttons' behaviour) comes from another branch; until it is there,
+    # pages do not ask for it (a 404 on every page would be an error in every browser console).
+    app.jinja_env.globals["has_cite_js"] = (Path(app.static_folder or "") / "js" / "cite.js").exists()
+    app.jinja_env.globals.update(tr=translated, pick=picked, pick_lang=picked_lang, other=other_label)
+
+    @app.context_processor
+    def language() -> dict[str, str]:
+        return {"lang": context.page_lang()}
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
@@ -83,7 +92,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         messages = {
-            404: f"nothing at {request.path}; the explorer is at /, the SPARQL endpoint at /sparql",
+            404: f"nothing at {request.path}; the start page is at /, the SPARQL endpoint at /sparql",
             405: f"{request.method} is not allowed on {request.path}; this service is read-only",
             413: f"the request body is larger than {settings.max_body_bytes:,} bytes",
         }
@@ -99,6 +108,34 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return jsonify(status="ok", version=context.get_store().version())
 
     return app
+
+
+def translated(en: str, zh: str) -> str:
+    """A page's own words in the page's language (templates: ``tr("Reports", "报告")``)."""
+    return zh if context.page_lang() == "zh" else en
+
+
+def picked(labels: dict[str, str] | None, fallback: str = "") -> str:
+    """A label in the page's language, else in the other one, else ``fallback``."""
+    labels = labels or {}
+    lang = context.page_lang()
+    return labels.get(lang) or labels.get("zh" if lang == "en" else "en") or fallback
+
+
+def picked_lang(labels: dict[str, str] | None) -> str:
+    """The language of ``picked(labels)`` (for the element's lang attribute; "" when there is no
+    label and the fallback, an IRI, is shown)."""
+    labels = labels or {}
+    lang = context.page_lang()
+    other = "zh" if lang == "en" else "en"
+    return lang if labels.get(lang) else other if labels.get(other) else ""
+
+
+def other_label(labels: dict[str, str] | None) -> str:
+    """The label in the other language, when it differs (shown beside the chosen one)."""
+    labels = labels or {}
+    other = labels.get("zh" if context.page_lang() == "en" else "en", "")
+    return "" if other == picked(labels) else other
 
 
 def store_of(app: Flask) -> Store:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, current_app, g, jsonify, render_template, request
 
 from kg.config import Settings
 from kg.store.base import QueryCache, Store
@@ -14,6 +14,8 @@ from kg.web.readmodels.cache import VersionedCache
 from kg.web.readmodels.reports import report_text
 from kg.web.readmodels.search import SearchIndex
 
+LANGS = ("en", "zh")
+LANG_COOKIE = "cnkg_lang"  # set by i18n.js with the remembered choice, so server pages follow it
 STORE = "kg.store"
 QUERY_CACHE = "kg.cache"
 VIEWS = "kg.views"
@@ -47,6 +49,14 @@ def text_of(report: str) -> str:
     return views().get(f"text:{report}", lambda: report_text(get_store(), report))
 
 
+def page_lang() -> str:
+    """The language of a page: ``?lang=``, else the remembered choice, else English."""
+    for chosen in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if chosen in LANGS:
+            return chosen
+    return "en"
+
+
 def wants_json() -> bool:
     accept = request.accept_mimetypes
     return accept.best_match(["application/json", "text/plain", "text/html"]) == "application/json" or (
@@ -54,11 +64,24 @@ def wants_json() -> bool:
     )
 
 
+def wants_html_page() -> bool:
+    """A person's browser asking for a page (not a program, not the API or the endpoint)."""
+    accept = request.accept_mimetypes
+    return (
+        not request.path.startswith(("/api/", "/sparql"))
+        and accept.best_match(["text/html", "text/plain"]) == "text/html"
+        and accept["text/html"] > accept["*/*"]
+    )
+
+
 def error_response(status: int, message: str, **extra: Any) -> Response:
-    """Errors as JSON for programs, plain text otherwise; never a stack trace."""
+    """Errors as JSON for programs, an HTML page with search and navigation for people, plain text
+    otherwise; never a stack trace."""
     g.error_message = message
     if wants_json():
         response = jsonify(error=message, status=status, **extra)
+    elif wants_html_page():
+        response = Response(render_template("error.html", status=status, message=message), mimetype="text/html")
     else:
         response = Response(f"{status} {message}\n", mimetype="text/plain")
     response.status_code = status

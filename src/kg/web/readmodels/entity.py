@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from kg.namespaces import KG, RDF
+from kg.namespaces import KG, RDF, SDMX_ATTRIBUTE, SDMX_MEASURE
 from kg.sparql.formats import term_json
 from kg.store.base import Store
+from kg.web.readmodels.facts import shown
 from kg.web.readmodels.query import (
     group_rows,
     iri_term,
@@ -28,7 +29,7 @@ HIDDEN_PREDICATES = {str(KG.sourceText)}
 ENTITY_STATEMENTS = 2000
 NEIGHBOURS = 300
 
-EVIDENCE = """SELECT ?evidence ?report ?exact ?start ?end ?sstart ?send ?title ?title_zh WHERE {{
+EVIDENCE = """SELECT ?evidence ?report ?exact ?start ?end ?sstart ?send ?title ?title_zh ?sentence_en WHERE {{
       {iri} prov:wasDerivedFrom ?evidence .
       ?evidence oa:hasSource ?report ; oa:hasSelector ?q , ?p ;
                 kg:sentenceStart ?sstart ; kg:sentenceEnd ?send .
@@ -36,6 +37,7 @@ EVIDENCE = """SELECT ?evidence ?report ?exact ?start ?end ?sstart ?send ?title ?
       ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
       OPTIONAL {{ ?report dct:title ?title FILTER (LANG(?title) = "en") }}
       OPTIONAL {{ ?report dct:title ?title_zh FILTER (LANG(?title_zh) = "zh") }}
+      OPTIONAL {{ ?evidence kg:sentenceTranslation ?sentence_en }}
     }} ORDER BY ?report ?start"""
 STATEMENTS = """SELECT ?p ?o ?dir WHERE {{
       {{ {iri} ?p ?o BIND("out" AS ?dir) }}
@@ -80,6 +82,7 @@ def evidence(store: Store, iri: str, text_of: Callable[[str], str]) -> list[dict
                 "sentence_start": sentence_start,
                 "sentence_end": sentence_end,
                 "sentence": text[sentence_start:sentence_end],
+                "sentence_en": value(row, "sentence_en"),
             }
         )
     return found
@@ -122,6 +125,7 @@ def entity(store: Store, iri: str, text_of: Callable[[str], str]) -> dict[str, A
     return {
         "iri": iri,
         "label": labels.get(iri, {}),
+        "shown": _shown(properties),
         "types": types,
         "properties": properties,
         "truncated": not answer.complete,
@@ -129,6 +133,15 @@ def entity(store: Store, iri: str, text_of: Callable[[str], str]) -> dict[str, A
         "complete": f"/resource?{urlencode({'iri': iri, 'format': 'ttl'})}",
         "evidence": evidence(store, iri, text_of),
     }
+
+
+def _shown(properties: list[dict[str, Any]]) -> dict[str, str | None] | None:
+    """A fact's amount as written (``facts.shown``), None for anything that is not a fact."""
+    out = {p["predicate"]: p["value"]["value"] for p in properties if p["direction"] == "out"}
+    written, lexical = out.get(str(KG.asWritten)), out.get(str(SDMX_MEASURE.obsValue))
+    if written is None or lexical is None:
+        return None
+    return shown(written, lexical, out.get(str(SDMX_ATTRIBUTE.unitMeasure), ""))
 
 
 def neighbours(store: Store, iri: str) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kg.display import show_amount
 from kg.store.base import Store
 from kg.web.readmodels.query import labels_of, number, select, value
 
@@ -32,11 +34,12 @@ COLUMNS = [
     "agency_zh",
     "agency_en",
     "quote",
+    "sentence_en",
     "start",
     "end",
 ]
 FACTS = """SELECT ?fact ?report ?indicator ?vt ?value ?unit ?as_written ?period ?region ?agency ?qualifier
-                  ?quote ?start ?end
+                  ?quote ?start ?end ?sentence_en
            WHERE {
              ?fact a qb:Observation ; prov:wasDerivedFrom ?ev ; qb:dataSet/dct:source ?report ;
                    kg:indicator ?indicator ; kg:valueType ?vt ; sdmx-measure:obsValue ?value ;
@@ -45,6 +48,7 @@ FACTS = """SELECT ?fact ?report ?indicator ?vt ?value ?unit ?as_written ?period 
              ?ev oa:hasSelector ?q , ?p . ?q oa:exact ?quote . ?p oa:start ?start ; oa:end ?end .
              OPTIONAL { ?fact kg:qualifier ?qualifier }
              OPTIONAL { ?fact kg:leadAgency ?agency }
+             OPTIONAL { ?ev kg:sentenceTranslation ?sentence_en }
            }"""
 LINKED = ("indicator", "unit", "period", "region", "agency", "qualifier")
 
@@ -64,6 +68,8 @@ def facts(store: Store) -> list[dict[str, Any]]:
             "value": float(value(row, "value") or 0),
             "as_written": value(row, "as_written"),
             "quote": value(row, "quote"),
+            "sentence_en": value(row, "sentence_en"),
+            "shown": shown(value(row, "as_written") or "", value(row, "value"), value(row, "unit") or ""),
             "start": number(row, "start"),
             "end": number(row, "end"),
         }
@@ -82,3 +88,14 @@ def of_report(rows: list[dict[str, Any]], report_id: str | None) -> list[dict[st
     if not report_id:
         return rows
     return [r for r in rows if (r["report"] or "").rsplit("/", 1)[-1] == report_id]
+
+
+def shown(as_written: str, lexical: str | None, unit: str) -> dict[str, str | None]:
+    """The amount as a page shows it (``kg.display``): Chinese as written, English with the written
+    precision and unit words, and a conversion note apart (ours, not the report's)."""
+    try:
+        number = Decimal(lexical) if lexical else None
+    except InvalidOperation:
+        number = None
+    en, zh = show_amount(as_written, number, unit, "en"), show_amount(as_written, number, unit, "zh")
+    return {"en": en.text, "zh": zh.text, "note_en": en.note, "note_zh": zh.note}

@@ -1,4 +1,5 @@
-"""The organisation chart: agencies with their parents and kinds, posts with their holders."""
+"""The organisation chart: agencies with their parents and kinds, posts with their holders and the
+dates each holding was stated (the issue dates of the reports that name the holder in that post)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ POSTS = """SELECT ?post ?label ?agency ?holder ?holderLabel WHERE {
              ?post a org:Post ; skos:prefLabel ?label ; org:postIn ?agency .
              OPTIONAL { ?post org:heldBy ?holder . ?holder skos:prefLabel ?holderLabel } }"""
 
+HELD = """SELECT DISTINCT ?post ?holder ?on WHERE {
+            ?membership a org:Membership ; kg:post ?post ; org:member ?holder ; kg:attestedOn ?on }"""
+
 
 def orgchart(store: Store) -> dict[str, Any]:
     agencies = [
@@ -25,7 +29,7 @@ def orgchart(store: Store) -> dict[str, Any]:
         }
         for iri, rows in group_rows(select(store, AGENCIES).rows, "agency").items()
     ]
-    posts = [
+    posts: list[dict[str, Any]] = [
         {
             "iri": iri,
             "label": bilingual(rows),
@@ -35,4 +39,9 @@ def orgchart(store: Store) -> dict[str, Any]:
         }
         for iri, rows in group_rows(select(store, POSTS).rows, "post").items()
     ]
+    held: dict[tuple[str, str], list[str]] = {}
+    for row in select(store, HELD).rows:
+        held.setdefault((value(row, "post") or "", value(row, "holder") or ""), []).append(value(row, "on") or "")
+    for post in posts:
+        post["held_on"] = sorted(held.get((post["iri"], post["holder"] or ""), []))
     return {"agencies": agencies, "posts": posts}

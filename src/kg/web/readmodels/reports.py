@@ -21,6 +21,9 @@ SPANS = """SELECT ?evidence ?subject ?type ?start ?end ?label WHERE {{
       OPTIONAL {{ ?subject skos:prefLabel ?label }}
       OPTIONAL {{ ?subject a ?type }}
     }}"""
+TRANSLATIONS = """SELECT DISTINCT ?start ?end ?en WHERE {{
+      ?evidence oa:hasSource {iri} ; kg:sentenceStart ?start ; kg:sentenceEnd ?end ; kg:sentenceTranslation ?en }}
+    ORDER BY ?start"""
 TITLE = "SELECT ?title ?issued WHERE {{ {iri} dct:title ?title ; dct:issued ?issued }}"
 
 
@@ -73,4 +76,9 @@ def report(store: Store, report_id: str, text_of: Callable[[str], str]) -> dict[
         "issued": value(title_rows[0], "issued") if title_rows else None,
         "text": text,
         "highlights": sorted(spans.values(), key=lambda s: (s["start"], -s["end"])),
+        # the English of each quoted sentence (the parallel view of the reader)
+        "translations": [
+            {"start": number(row, "start"), "end": number(row, "end"), "en": value(row, "en")}
+            for row in select(store, TRANSLATIONS.format(iri=iri_term(iri))).rows
+        ],
     }

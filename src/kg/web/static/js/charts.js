@@ -1,5 +1,7 @@
-// Charts of the report's figures (Chart.js): the 2021 rural incomes first, then one bar chart
-// per unit, bars sorted by value and coloured by kind (achieved, target, change, share).
+// Charts of the reports' figures (Chart.js): per report (a chooser) or all of them; the latest
+// disposable incomes first, then an indicator's values over time (lines, across reports), then one
+// bar chart per unit and magnitude (bars sorted by value, coloured by kind: achieved, target,
+// change, share). Amounts are shown as the report wrote them (kg.display, `shown` of /api/facts).
 
 import { api, sparqlSelect } from "./api.js";
 import { h, clear } from "./dom.js";
@@ -58,17 +60,24 @@ export async function initCharts(_app) {
   Chart.defaults.font.family = FONT;
   Chart.defaults.color = "#3e4c59";
 
+  let allFacts = [];
   let facts = [];
+  let reports = [];
+  let chosenReport = new URL(location.href).searchParams.get("report") || "";
   const shownTypes = new Set(VALUE_TYPES);
   const charts = [];
   let defaultRegion = null;
 
   try {
-    facts = (await api.facts()).facts || [];
+    allFacts = (await api.facts()).facts || [];
+    reports = (await api.reports()).reports || [];
   } catch (error) {
     clear(body).append(h("p", { class: "error" }, t("common.error", { msg: error.message })));
     return;
   }
+  if (!reports.some((r) => r.id === chosenReport)) chosenReport = reports.length > 1 ? "" : reports[0]?.id || "";
+  const choose = () => (facts = chosenReport ? allFacts.filter((f) => reportIdOf(f) === chosenReport) : allFacts);
+  choose();
   if (facts.length && !("region_zh" in facts[0])) {
     try {
       const rows = await sparqlSelect(ZH_QUERY);
@@ -98,7 +107,7 @@ export async function initCharts(_app) {
   const unitTitle = (f) => (f.unit_en === "count" ? t("charts.counts") : t("charts.unitGroup", { unit: unitName(f) }));
   const quantity = (f) => {
     if (zh() && f.as_written) return f.as_written;
-    const text = formatQuantity(f.value, f.unit_en, f.unit_zh);
+    const text = f.shown?.en || formatQuantity(f.value, f.unit_en, f.unit_zh);
     // "more than", "nearly", "about" bound the value; "all" (all of them reached it) does not.
     const qualifier = f.qualifier_en === "all" ? "" : qualifierName(f);
     if (f.qualifier_en === "more than half") return qualifier;
@@ -125,7 +134,13 @@ export async function initCharts(_app) {
       },
       footer: (items) => {
         const f = list[items[0].dataIndex];
-        return [...wrap(`“${f.quote}”`, 30), t("charts.clickHint")];
+        const note = f.shown?.[`note_${getLang()}`];
+        return [
+          ...(note ? [`${t("details.conversion")}: ${note}`] : []),
+          ...wrap(`“${f.quote}”`, 30),
+          ...(f.sentence_en ? wrap(f.sentence_en, 48) : []),
+          t("charts.clickHint"),
+        ];
       },
     },
     footerFont: { weight: "normal", size: 12 },
@@ -159,11 +174,11 @@ export async function initCharts(_app) {
     },
   });
 
-  function barChart(canvas, list, { horizontal = true, log = false, color } = {}) {
+  function barChart(canvas, list, { horizontal = true, log = false, color, labelOf = (f) => regionName(f) || barLabel(f) } = {}) {
     const chart = new Chart(canvas, {
       type: "bar",
       data: {
-        labels: list.map((f) => (horizontal ? shortLabel(barLabel(f)) : wrap(shortLabel(regionName(f) || barLabel(f), 40), zh() ? 10 : 22))),
+        labels: list.map((f) => (horizontal ? shortLabel(barLabel(f)) : wrap(shortLabel(labelOf(f), 40), zh() ? 10 : 22))),
         datasets: [
           {
             data: list.map((f) => f.value),
@@ -233,7 +248,9 @@ export async function initCharts(_app) {
 
   function incomeCard() {
     // Per-capita disposable income (province, and the areas lifted out of poverty) and its growth.
-    const income = facts.filter((f) => /disposable income|可支配收入/i.test(`${f.indicator_en} ${f.indicator_zh}`) && /\/2021$/.test(f.period || ""));
+    const incomes = facts.filter((f) => /disposable income|可支配收入/i.test(`${f.indicator_en} ${f.indicator_zh}`) && /\/\d{4}$/.test(f.period || ""));
+    const latest = incomes.filter((f) => /\/yuan$/.test(f.unit) && f.value_type === "actual").map((f) => f.period).sort().pop();
+    const income = incomes.filter((f) => f.period === latest);
     const levels = income.filter((f) => /\/yuan$/.test(f.unit) && f.value_type === "actual").sort((a, b) => b.value - a.value);
     if (!levels.length) return null;
     const growth = income.filter((f) => /\/percent$/.test(f.unit) && f.value_type === "change");
@@ -263,7 +280,7 @@ export async function initCharts(_app) {
     const card = h(
       "section",
       { class: "chart-card featured", id: "chart-income" },
-      h("h2", null, t("charts.income")),
+      h("h2", null, t("charts.income", { year: latest.split("/").pop() })),
       tiles,
       h(
         "div",
@@ -275,10 +292,66 @@ export async function initCharts(_app) {
       ),
       dataTable([...levels, ...orderedGrowth]),
     );
+    // Several incomes of one region (urban and rural): the bar says which.
+    const regions = [...levels, ...orderedGrowth].map(regionName);
+    const labelOf = (f) => (regions.filter((r) => r === regionName(f)).length > 2 ? `${regionName(f)}: ${indicatorName(f)}` : regionName(f) || barLabel(f));
     return { card, draw: () => {
-      barChart(levelCanvas, levels, { horizontal: false, color: valueTypeColor("actual") });
-      if (orderedGrowth.length) barChart(growthCanvas, orderedGrowth, { horizontal: false, color: valueTypeColor("change") });
+      barChart(levelCanvas, levels, { horizontal: false, color: valueTypeColor("actual"), labelOf });
+      if (orderedGrowth.length) barChart(growthCanvas, orderedGrowth, { horizontal: false, color: valueTypeColor("change"), labelOf });
     } };
+  }
+
+  // One axis per unit and magnitude: a per-capita income (thousands of yuan) never shares an axis
+  // with a province's output (hundreds of billions); a new chart starts 1,000 times below the top.
+  function byMagnitude(list) {
+    const sorted = [...list].sort((a, b) => b.value - a.value);
+    const groups = [];
+    for (const f of sorted) {
+      const group = groups[groups.length - 1];
+      if (group && (f.value <= 0 || group[0].value / f.value < 1000)) group.push(f);
+      else groups.push([f]);
+    }
+    return groups;
+  }
+
+  function trendCards() {
+    // An indicator stated for two or more years (in one report or across reports): a line.
+    const series = new Map();
+    for (const f of allFacts) {
+      if (f.value_type !== "actual" || !/\/\d{4}$/.test(f.period || "")) continue;
+      const key = `${f.indicator}|${f.region}|${f.unit}|${f.qualifier || ""}`;
+      if (!series.has(key)) series.set(key, new Map());
+      series.get(key).set(f.period, f); // one value per year: the latest report's statement wins
+    }
+    return [...series.values()]
+      .map((points) => [...points.values()].sort((a, b) => a.period.localeCompare(b.period)))
+      .filter((points) => points.length >= 2 && (!chosenReport || points.some((f) => reportIdOf(f) === chosenReport)))
+      .map((points) => {
+        const canvas = h("canvas", { role: "img", "aria-label": indicatorName(points[0]) });
+        const card = h(
+          "section",
+          { class: "chart-card trend", dataset: { indicator: points[0].indicator } },
+          h("header", { class: "chart-head" }, h("h2", null, `${indicatorName(points[0])} · ${regionName(points[0])}`), h("span", { class: "muted" }, t("charts.overTime"))),
+          h("div", { class: "chart-box", style: { height: "240px" } }, canvas),
+          dataTable(points),
+        );
+        const draw = () => {
+          const chart = new Chart(canvas, {
+            type: "line",
+            data: { labels: points.map(periodName), datasets: [{ data: points.map((f) => f.value), borderColor: valueTypeColor("actual"), tension: 0.2 }] },
+            options: {
+              maintainAspectRatio: false,
+              plugins: { legend: { display: false }, tooltip: tooltip(points) },
+              scales: { y: { beginAtZero: false, title: { display: true, text: unitName(points[0]) }, ticks: { callback: (value, _i, ticks) => formatCompact(Number(value), Math.max(...ticks.map((tick) => Math.abs(tick.value)))) } } },
+              onClick: (_event, elements) => {
+                if (elements.length) openFact(points[elements[0].index]);
+              },
+            },
+          });
+          charts.push(chart);
+        };
+        return { card, draw };
+      });
   }
 
   function unitCards() {
@@ -289,6 +362,7 @@ export async function initCharts(_app) {
       groups.get(f.unit).push(f);
     }
     return [...groups.values()]
+      .flatMap(byMagnitude)
       .sort((a, b) => b.length - a.length)
       .map((list) => {
         list.sort((a, b) => b.value - a.value);
@@ -325,6 +399,23 @@ export async function initCharts(_app) {
 
   function renderFilters() {
     clear(filters);
+    if (reports.length > 1) {
+      const select = h("select", { class: "report-choice", "aria-label": t("charts.report") });
+      select.append(h("option", { value: "" }, t("charts.allReports")));
+      for (const r of reports) select.append(h("option", { value: r.id }, `${zh() ? r.title.zh || r.title.en : r.title.en || r.title.zh} (${r.issued || r.id})`));
+      select.value = chosenReport;
+      select.addEventListener("change", () => {
+        chosenReport = select.value;
+        const url = new URL(location.href);
+        if (chosenReport) url.searchParams.set("report", chosenReport);
+        else url.searchParams.delete("report");
+        history.replaceState(history.state, "", url);
+        choose();
+        renderFilters();
+        render();
+      });
+      filters.append(h("label", { class: "chip" }, t("charts.report"), " ", select));
+    }
     for (const type of VALUE_TYPES) {
       if (!facts.some((f) => f.value_type === type)) continue;
       const input = h("input", { type: "checkbox", dataset: { valueType: type } });
@@ -353,7 +444,7 @@ export async function initCharts(_app) {
     const parts = [];
     const income = incomeCard();
     if (income) parts.push(income);
-    parts.push(...unitCards());
+    parts.push(...trendCards(), ...unitCards());
     if (!parts.length) {
       body.append(h("p", { class: "muted" }, t("charts.none")));
       return;

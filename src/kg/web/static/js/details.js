@@ -165,12 +165,16 @@ export function createDetails(container, options = {}) {
     } else {
       quote.append(sentence || evidence.quote);
     }
+    const translation = evidence.sentence_en
+      ? h("p", { class: "evidence-translation", lang: "en" }, h("span", { class: "muted" }, t("details.translation"), ": "), evidence.sentence_en)
+      : null;
     const samePage = options.reportId && options.reportId === evidence.report_id;
     const href = samePage ? `#${evidence.start}-${evidence.end}` : readerHref(evidence.report_id, evidence.start, evidence.end);
     return h(
       "figure",
       { class: "evidence" },
       quote,
+      translation,
       h(
         "figcaption",
         null,
@@ -189,12 +193,16 @@ export function createDetails(container, options = {}) {
     const unit = first(P.unit);
     const asWritten = first(P.asWritten);
     const number = Number(value.value);
-    const big = formatQuantity(number, unit?.label?.en, unit?.label?.zh);
+    // The amount as the report wrote it (kg.display, through the API); the conversion is ours, apart.
+    const shown = entity.shown;
+    const big = shown ? shown[getLang()] : formatQuantity(number, unit?.label?.en, unit?.label?.zh);
+    const note = shown ? shown[`note_${getLang()}`] : null;
     const context = [first(P.indicator), first(P.period), first(P.area), first(P.valueType), first(P.qualifier)].filter(Boolean);
     return h(
       "section",
       { class: "fact-card" },
       h("div", { class: "fact-value" }, big),
+      note ? h("div", { class: "fact-note" }, t("details.conversion"), ": ", note) : null,
       asWritten ? h("div", { class: "fact-written" }, t("details.asWritten"), ": ", h("span", { lang: "zh" }, asWritten.value)) : null,
       h("div", { class: "fact-context" }, context.map((v) => h("span", { class: "fact-part" }, valueNode(v)))),
     );
@@ -255,6 +263,7 @@ export function createDetails(container, options = {}) {
     actions.append(
       h("a", { class: "button", href: resourcePath(entity.iri, options.baseIri), target: "_blank", rel: "noopener" }, t("details.htmlPage")),
       h("a", { class: "button", href: rdfPath(entity.iri, options.baseIri), target: "_blank", rel: "noopener" }, t("details.turtle")),
+      h("button", { type: "button", class: "cite", dataset: { citeIri: entity.iri } }, "Cite · 引用"),
     );
     return h(
       "header",

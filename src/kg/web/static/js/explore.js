@@ -438,18 +438,15 @@ export async function initExplore(app) {
 
   // ---------------------------------------------------------------- start
   await loadTypeLabels();
+  // Where the user came from (?node=), else the newest report: never a person picked by us.
   let start = new URL(location.href).searchParams.get("node");
   if (!start) {
-    start = `${baseIri}id/person/liu-zhijie`;
-    try {
-      const probe = await api.neighbours(start);
-      if (!probe.edges.length) {
-        const reports = await api.reports();
-        if (reports.reports.length) start = reports.reports[0].iri;
-      }
-    } catch {
-      /* keep the default */
+    const reports = await api.reports();
+    if (!reports.reports.length) {
+      showMessage(t("graph.noReports"));
+      return;
     }
+    start = reports.reports[0].iri;
   }
   await loadRoot(start);
 }

@@ -5,8 +5,11 @@ const STORAGE_KEY = "cnkg.lang";
 const LANGS = ["zh", "en"];
 
 const STRINGS = {
+  "nav.start": { zh: "首页", en: "Start" },
   "nav.explore": { zh: "探索", en: "Explore" },
-  "nav.reader": { zh: "报告原文", en: "Report" },
+  "nav.reader": { zh: "报告原文", en: "Reports" },
+  "nav.facts": { zh: "数据", en: "Facts" },
+  "nav.search": { zh: "搜索", en: "Search" },
   "nav.charts": { zh: "图表", en: "Charts" },
   "nav.orgchart": { zh: "机构", en: "Organisation" },
   "nav.commitments": { zh: "承诺", en: "Commitments" },
@@ -28,6 +31,7 @@ const STRINGS = {
   "graph.stats": { zh: "{n} 个节点 · {e} 条关系", en: "{n} nodes · {e} links" },
   "graph.hiddenCount": { zh: "(另有 {n} 个已隐藏)", en: "({n} hidden)" },
   "graph.empty": { zh: "未找到该节点:{iri}", en: "Nothing is known about {iri}" },
+  "graph.noReports": { zh: "尚未载入任何报告", en: "No report is loaded yet" },
   "graph.noNeighbours": { zh: "没有更多关联", en: "No further links" },
   "details.empty": { zh: "在图中单击一个节点,或用上方搜索框查找。", en: "Click a node in the graph, or use the search box above." },
   "details.expand": { zh: "在图中展开", en: "Expand in graph" },
@@ -36,6 +40,8 @@ const STRINGS = {
   "details.htmlPage": { zh: "网页", en: "Web page" },
   "details.turtle": { zh: "RDF (Turtle)", en: "RDF (Turtle)" },
   "details.evidence": { zh: "原文出处", en: "Source text" },
+  "details.translation": { zh: "英文译文", en: "English" },
+  "details.conversion": { zh: "换算", en: "Converted" },
   "details.showInReport": { zh: "在报告中查看", en: "Show in report" },
   "details.properties": { zh: "属性", en: "Properties" },
   "details.incoming": { zh: "被引用", en: "Linked from" },
@@ -46,6 +52,9 @@ const STRINGS = {
   "details.noProps": { zh: "没有属性", en: "No properties" },
   "details.fact": { zh: "数量事实", en: "Quantitative fact" },
   "details.asWritten": { zh: "原文写法", en: "as written" },
+  "reader.parallel": { zh: "中英对照", en: "Chinese | English side by side" },
+  "reader.chineseOnly": { zh: "只看中文原文", en: "Chinese text only" },
+  "reader.untranslated": { zh: "(此句尚无英文译文)", en: "(no English translation of this passage yet)" },
   "reader.issued": { zh: "发布日期", en: "Issued" },
   "reader.highlights": { zh: "高亮", en: "Highlights" },
   "reader.toggle": { zh: "显示高亮", en: "Show highlights" },
@@ -57,9 +66,12 @@ const STRINGS = {
   "reader.others": { zh: "其他报告:", en: "Other reports:" },
   "reader.openGraph": { zh: "在关系图中查看报告", en: "See the report in the graph" },
   "reader.original": { zh: "报告原文为中文。将鼠标悬停在高亮处可查看英文名称。", en: "The report is in Chinese. Hover a highlight to see its English name; click it for details in English." },
-  "charts.title": { zh: "报告中的数字", en: "Figures in the report" },
-  "charts.lede": { zh: "报告引用的每个数字,按单位分组。悬停查看原句,单击在原文中阅读。", en: "Every number quoted in the report, grouped by unit. Hover a bar for the original sentence; click it to read it in context." },
-  "charts.income": { zh: "2021年农村居民收入", en: "Rural incomes in 2021" },
+  "charts.title": { zh: "报告中的数字", en: "Figures in the reports" },
+  "charts.lede": { zh: "报告引用的每个数字,按单位与数量级分组,数字按原文写法。悬停查看原句及英文译文,单击在原文中阅读。", en: "Every number quoted in the reports, as written, grouped by unit and magnitude. Hover a bar for the original sentence and its English; click it to read it in context." },
+  "charts.income": { zh: "{year}年农村居民收入", en: "Rural incomes in {year}" },
+  "charts.overTime": { zh: "历年数值(各报告)", en: "over the years (all reports)" },
+  "charts.report": { zh: "报告:", en: "Report:" },
+  "charts.allReports": { zh: "全部报告", en: "All reports" },
   "charts.incomeLevel": { zh: "人均可支配收入(元)", en: "Per-capita disposable income (yuan)" },
   "charts.incomeGrowth": { zh: "比上年增长(%)", en: "Growth on the previous year (%)" },
   "charts.unitGroup": { zh: "单位:{unit}", en: "Unit: {unit}" },
@@ -77,7 +89,8 @@ const STRINGS = {
   "charts.colQuote": { zh: "原文", en: "Quote" },
   "charts.clickHint": { zh: "单击在原文中查看", en: "Click to read in the report" },
   "org.title": { zh: "机构、职务与官员", en: "Agencies, posts and officials" },
-  "org.lede": { zh: "报告中提到的机构、职务及任职官员。单击官员查看其全部职务。", en: "Who holds which post in which agency, as stated in the report. Click an official to see all of his or her posts." },
+  "org.lede": { zh: "报告中提到的机构、职务及任职官员(附所载报告日期)。单击官员查看其全部职务。", en: "Who holds which post in which agency, as stated in the reports (with the dates of the reports that say so). Click an official to see all of his or her posts." },
+  "org.heldOn": { zh: "报告所载任职日期:", en: "stated as held on" },
   "org.officials": { zh: "官员", en: "Officials" },
   "org.posts": { zh: "{n} 个职务", en: "{n} posts" },
   "org.posts1": { zh: "1 个职务", en: "1 post" },
@@ -88,12 +101,25 @@ const STRINGS = {
   "query.lede": { zh: "选择一个问题:它会在新标签页中打开并立即运行。之后可以修改 SPARQL 再次运行(Ctrl+Enter)。", en: "Pick a question: it opens in a new tab and runs at once. You can then edit the SPARQL and run it again (Ctrl+Enter)." },
   "query.filter": { zh: "筛选…", en: "Filter…" },
   "query.endpoint": { zh: "查询端点", en: "Endpoint" },
+  "query.refused": { zh: "查询未能执行:", en: "The query could not be run:" },
   "query.run": { zh: "运行", en: "Run" },
   "vt.actual": { zh: "实绩", en: "Achieved" },
   "vt.target": { zh: "目标", en: "Target" },
   "vt.change": { zh: "变化", en: "Change" },
   "vt.share": { zh: "占比", en: "Share" },
 };
+
+// The server renders some pages itself (start page, /id/ pages, errors): it reads this cookie.
+const COOKIE = "cnkg_lang";
+
+function remember(lang) {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    /* private mode: the URL still carries it */
+  }
+  document.cookie = `${COOKIE}=${lang}; path=/; max-age=31536000; SameSite=Lax`;
+}
 
 function readStored() {
   try {
@@ -106,16 +132,13 @@ function readStored() {
 function initialLang() {
   const fromUrl = new URLSearchParams(location.search).get("lang");
   if (LANGS.includes(fromUrl)) {
-    try {
-      localStorage.setItem(STORAGE_KEY, fromUrl);
-    } catch {
-      /* private mode: the URL still carries it */
-    }
+    remember(fromUrl);
     return fromUrl;
   }
   const stored = readStored();
-  if (LANGS.includes(stored)) return stored;
-  return (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
+  const lang = LANGS.includes(stored) ? stored : (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
+  remember(lang);
+  return lang;
 }
 
 let current = initialLang();
@@ -131,16 +154,21 @@ export function otherLang() {
 export function setLang(lang) {
   if (!LANGS.includes(lang) || lang === current) return;
   current = lang;
-  try {
-    localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    /* ignore */
-  }
+  remember(lang);
   const url = new URL(location.href);
   url.searchParams.set("lang", lang);
+  if (serverRendered()) {
+    location.replace(url); // the server writes this page's words: ask it again in the other language
+    return;
+  }
   history.replaceState(history.state, "", url);
   applyStrings();
   window.dispatchEvent(new CustomEvent("kg:lang", { detail: { lang } }));
+}
+
+/** A page whose text the server wrote in one language (every page but the explorer's views). */
+export function serverRendered() {
+  return !document.getElementById("app");
 }
 
 export function onLangChange(fn) {

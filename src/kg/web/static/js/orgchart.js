@@ -131,6 +131,16 @@ export async function initOrgchart(app) {
         post.holder
           ? h("span", { class: "post-holder" }, "\u00a0— ", link(post.holder, post.holder_label, "holder-link"))
           : h("span", { class: "muted" }, " ", t("org.vacant")),
+        post.held_on?.length
+          ? h(
+              "span",
+              { class: "held-on muted" },
+              " · ",
+              t("org.heldOn"),
+              " ",
+              post.held_on.map((date, i) => [i ? ", " : "", h("time", { datetime: date }, date)]).flat(),
+            )
+          : null,
       );
     }
 

@@ -11,17 +11,41 @@ const listEl = document.getElementById("canned-list");
 const filterEl = document.getElementById("canned-filter");
 document.getElementById("endpoint-url").textContent = endpoint;
 
-const DEFAULT_QUERY = `PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+// The first tab's query, in the language of the page (names and post titles in that language).
+function defaultQuery(lang = getLang()) {
+  const comment =
+    lang === "zh"
+      ? "# 官员及其担任的职务。左侧有更多现成的问题。"
+      : "# Officials and the posts they hold. Pick a ready-made question on the left for more.";
+  return `PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX org: <http://www.w3.org/ns/org#>
 
-# Officials and the posts they hold. Pick a ready-made question on the left for more.
+${comment}
 SELECT ?official ?name ?post ?title WHERE {
   ?official org:holds ?post ; skos:prefLabel ?name .
   ?post skos:prefLabel ?title .
-  FILTER (LANG(?name) = "zh" && LANG(?title) = "zh")
+  FILTER (LANG(?name) = "${lang}" && LANG(?title) = "${lang}")
 }
 ORDER BY ?name ?title
 LIMIT 100`;
+}
+
+/** The endpoint's refusal ({"error": "…"}) as a sentence, not as a JSON dump. */
+async function errorMessage(error) {
+  let message;
+  try {
+    message = JSON.parse(error.text || "").error;
+  } catch {
+    message = error.text && !/^\s*[{<]/.test(error.text) ? error.text.trim() : null;
+  }
+  if (!message) return undefined;
+  return h(
+    "div",
+    { class: "sparql-error", role: "alert" },
+    h("p", { class: "sparql-error-title" }, t("query.refused")),
+    h("p", { class: "sparql-error-message" }, message),
+  );
+}
 
 function pick(labels) {
   if (!labels) return "";
@@ -32,6 +56,8 @@ function createYasgui() {
   const Yasgui = window.Yasgui;
   if (!Yasgui) throw new Error("YASGUI did not load");
   // Offline and on our data only: no look-ups of prefix.cc or Linked Open Vocabularies.
+  // Every tab's results area renders the endpoint's refusals (YASGUI reads Yasr.defaults for its tabs).
+  if (Yasgui.Yasr?.defaults) Yasgui.Yasr.defaults.errorRenderers = [errorMessage];
   if (Yasgui.Yasqe?.defaults) Yasgui.Yasqe.defaults.autocompleters = ["variables", "prefixes"].filter((name) => Yasgui.Yasqe.Autocompleters?.[name]);
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint, method: "POST" },
@@ -40,7 +66,7 @@ function createYasgui() {
     persistenceId: "cnkg-yasgui",
     populateFromUrl: false,
     autofocus: false,
-    yasqe: { prefixCcApi: null, value: DEFAULT_QUERY },
+    yasqe: { prefixCcApi: null, value: defaultQuery() },
   });
   // Tabs saved by an earlier visit may point elsewhere: everything here queries this endpoint.
   for (const id of yasgui.persistentConfig.getTabs()) {
@@ -110,7 +136,13 @@ async function main() {
   }
   renderList();
   filterEl.addEventListener("input", renderList);
-  onLangChange(renderList);
+  onLangChange((lang) => {
+    renderList();
+    // The untouched default query follows the language.
+    const tab = yasgui?.getTab();
+    const other = defaultQuery(lang === "zh" ? "en" : "zh");
+    if (tab && tab.getQuery() === other) tab.setQuery(defaultQuery(lang));
+  });
   const wanted = new URL(location.href).searchParams.get("canned");
   const query = queries.find((q) => q.name === wanted);
   if (query) openQuery(query);

@@ -7,7 +7,7 @@ import { api } from "./api.js";
 import { createDetails } from "./details.js";
 import { h, append, clear, isPlainClick, prefersReducedMotion } from "./dom.js";
 import { getLang, label, labelLang, onLangChange, otherLang, secondLabel, t } from "./i18n.js";
-import { T, graphHref, loadTypeLabels, typeColor, typeName, typeRank } from "./vocab.js";
+import { T, graphHref, loadTypeLabels, readerHref, typeColor, typeName, typeRank } from "./vocab.js";
 
 function parseHash() {
   const match = location.hash.match(/^#(\d+)-(\d+)$/);
@@ -44,8 +44,10 @@ export async function initReader(app) {
   const detailsEl = document.getElementById("details");
   let report = null;
   let highlights = [];
+  let translations = [];
   let target = parseHash();
   let otherReports = [];
+  let parallel = new URL(location.href).searchParams.get("view") === "parallel";
 
   const details = createDetails(detailsEl, {
     baseIri,
@@ -88,6 +90,28 @@ export async function initReader(app) {
         { class: "reader-meta" },
         report.issued ? h("span", null, t("reader.issued"), ": ", h("time", { datetime: report.issued }, report.issued)) : null,
         h("a", { href: graphHref(report.iri) }, t("reader.openGraph")),
+        report.translations?.length
+          ? h(
+              "a",
+              {
+                href: "?view=parallel",
+                class: "parallel-toggle",
+                onclick: (event) => {
+                  if (!isPlainClick(event)) return;
+                  event.preventDefault();
+                  parallel = !parallel;
+                  const url = new URL(location.href);
+                  if (parallel) url.searchParams.set("view", "parallel");
+                  else url.searchParams.delete("view");
+                  history.replaceState(history.state, "", url);
+                  renderHead();
+                  renderText();
+                },
+              },
+              parallel ? t("reader.chineseOnly") : t("reader.parallel"),
+            )
+          : null,
+        h("button", { type: "button", class: "cite", dataset: { citeIri: report.iri } }, "Cite · 引用"),
       ),
       h(
         "div",
@@ -109,7 +133,7 @@ export async function initReader(app) {
           "nav",
           { class: "other-reports" },
           h("span", { class: "muted" }, t("reader.others"), " "),
-          otherReports.map((other) => h("a", { href: `/reader/${encodeURIComponent(other.id)}`, lang: labelLang(other.title) }, label(other.title, other.iri), other.issued ? ` (${other.issued})` : "")),
+          otherReports.map((other) => h("a", { href: readerHref(other.id), lang: labelLang(other.title) }, label(other.title, other.iri), other.issued ? ` (${other.issued})` : "")),
         ),
       );
     }
@@ -154,18 +178,50 @@ export async function initReader(app) {
     for (const para of paragraphs(text)) {
       const cuts = [para.start, ...[...points].filter((p) => p > para.start && p < para.end), para.end].sort((a, b) => a - b);
       const raw = text.slice(para.start, para.end);
-      const p = h("p", { class: isHeading(raw) ? "subhead" : null, dataset: { start: para.start } });
       const inPara = highlights.filter((x) => x.start < para.end && x.end > para.start);
-      for (let i = 0; i < cuts.length - 1; i++) {
-        const a = cuts[i];
-        const b = cuts[i + 1];
-        if (a === b) continue;
-        const covering = inPara.filter((x) => x.start <= a && x.end >= b);
-        const inTarget = !!target && a >= target.start && b <= target.end;
-        p.append(segmentElement(text.slice(a, b), a, b, covering, inTarget));
+      const piece = (from, to, className) => {
+        const p = h("p", { class: className, dataset: { start: from } });
+        for (let i = 0; i < cuts.length - 1; i++) {
+          const a = cuts[i];
+          const b = cuts[i + 1];
+          if (a === b || a < from || b > to) continue;
+          const covering = inPara.filter((x) => x.start <= a && x.end >= b);
+          const inTarget = !!target && a >= target.start && b <= target.end;
+          p.append(segmentElement(text.slice(a, b), a, b, covering, inTarget));
+        }
+        return p;
+      };
+      if (!parallel) {
+        fragment.append(piece(para.start, para.end, isHeading(raw) ? "subhead" : null));
+        continue;
       }
-      fragment.append(p);
+      // Parallel: each translated sentence of the paragraph beside its English; the rest of the
+      // paragraph in rows of its own, the English side saying it is not translated.
+      const rows = [];
+      let at = para.start;
+      for (const sentence of translations.filter((x) => x.start >= para.start && x.end <= para.end)) {
+        if (sentence.start > at) rows.push({ start: at, end: sentence.start, en: null });
+        rows.push(sentence);
+        at = sentence.end;
+      }
+      if (at < para.end) rows.push({ start: at, end: para.end, en: null });
+      for (const row of rows) {
+        if (!text.slice(row.start, row.end).trim()) continue;
+        for (const cut of [row.start, row.end]) if (!cuts.includes(cut)) cuts.push(cut);
+        cuts.sort((a, b) => a - b);
+        fragment.append(
+          h(
+            "div",
+            { class: "parallel-row" },
+            piece(row.start, row.end, "parallel-zh"),
+            row.en
+              ? h("p", { class: "parallel-en", lang: "en" }, row.en)
+              : h("p", { class: "parallel-en muted", lang: getLang() }, t("reader.untranslated")),
+          ),
+        );
+      }
     }
+    textEl.classList.toggle("parallel", parallel);
     clear(textEl).append(fragment);
     if (details.current) markActive(details.current);
   }
@@ -283,8 +339,10 @@ export async function initReader(app) {
   } catch {
     /* just this one */
   }
+  translations = report.translations || [];
   highlights = (report.highlights || []).filter((x) => x.end > x.start && x.start >= 0 && x.end <= report.text.length);
   document.title = `${label(report.title, report.iri)} · CNKG`;
+  document.querySelector(".mainnav [data-nav='reader']")?.setAttribute("aria-current", "page");
   renderHead();
   renderText();
   details.showEmpty();

@@ -28,7 +28,7 @@ function setupLanguage() {
 }
 
 function setupNav() {
-  const view = document.getElementById("app")?.dataset.view;
+  const view = document.querySelector("main[data-view]")?.dataset.view;
   for (const link of document.querySelectorAll(".mainnav [data-nav]")) {
     if (link.dataset.nav === view) link.setAttribute("aria-current", "page");
   }
@@ -43,6 +43,7 @@ function setupSearch() {
   let controller = null;
   let lastQuery = "";
   let shownQuery = null; // the query that the listed results answer
+  let picked = false; // the user moved to a suggestion with the arrow keys: Enter opens it
 
   const close = () => {
     box.hidden = true;
@@ -105,6 +106,7 @@ function setupSearch() {
   const search = async () => {
     const query = input.value.trim();
     lastQuery = query;
+    picked = false;
     if (!query) {
       close();
       return;
@@ -120,7 +122,7 @@ function setupSearch() {
       const data = await api.search(query, { signal: controller.signal });
       if (query !== lastQuery) return;
       results = data.results || [];
-      active = results.length ? 0 : -1;
+      active = -1;
       render();
     } catch (error) {
       if (error.name === "AbortError") return;
@@ -137,11 +139,18 @@ function setupSearch() {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       if (!results.length) return;
       event.preventDefault();
-      active = (active + (event.key === "ArrowDown" ? 1 : -1) + results.length) % results.length;
+      active = picked ? (active + (event.key === "ArrowDown" ? 1 : -1) + results.length) % results.length : event.key === "ArrowDown" ? 0 : results.length - 1;
+      picked = true;
       render();
       box.querySelector(".active")?.scrollIntoView({ block: "nearest" });
     } else if (event.key === "Enter") {
       event.preventDefault();
+      if (!picked || input.value.trim() !== shownQuery) {
+        // Enter on the words typed: the full-text search page (every kind of result, sentences too).
+        const query = input.value.trim();
+        if (query) location.href = `/search?${new URLSearchParams({ q: query, lang: getLang() })}`;
+        return;
+      }
       const go = () => {
         const result = results[active >= 0 ? active : 0];
         if (!result) return;

@@ -267,7 +267,7 @@ export function rdfPath(iri, baseIri, format = "ttl") {
 }
 
 export function graphHref(iri) {
-  const url = new URL("/", location.origin);
+  const url = new URL("/explore", location.origin);
   url.searchParams.set("node", iri);
   url.searchParams.set("lang", getLang());
   return url.pathname + url.search;
