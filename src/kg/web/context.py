@@ -4,11 +4,14 @@ package (``kg.web``), so the app factory can import the views without a cycle.""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, cast
 
 from flask import Response, current_app, g, jsonify, request
 
+from kg import viewdb
 from kg.config import Settings
+from kg.errors import QueryRefused
 from kg.store.base import QueryCache, Store
 from kg.web.readmodels.cache import VersionedCache
 from kg.web.readmodels.reports import report_text
@@ -36,6 +39,41 @@ def query_cache() -> QueryCache:
 def views() -> VersionedCache:
     """The read models' results, computed once per store version."""
     return cast(VersionedCache, current_app.extensions[VIEWS])
+
+
+def analyst_tables() -> sqlite3.Connection:
+    """The build's analyst tables (``views.sqlite``, read-only), one connection per request.
+
+    Only a local build has them: on a store served elsewhere the pages that read them (/facts,
+    /search) answer 404 with what to do instead, rather than a slower, second implementation of
+    the same questions in SPARQL that could disagree with them."""
+    connection = g.get("analyst_tables")
+    if connection is not None:
+        return cast(sqlite3.Connection, connection)
+    build = get_store().local_build()
+    if build is None:
+        raise QueryRefused(
+            404,
+            "this page reads the analyst tables of a local build (views.sqlite), and this server "
+            "reads a store elsewhere: run 'kg serve --build DIR' on a build, or ask /sparql",
+        )
+    try:
+        connection = viewdb.connect(build.path / viewdb.VIEWS)
+    except FileNotFoundError as missing:
+        raise QueryRefused(404, str(missing)) from None
+    g.analyst_tables = connection
+    return connection
+
+
+def close_analyst_tables(_error: BaseException | None = None) -> None:
+    connection = g.pop("analyst_tables", None)
+    if connection is not None:
+        connection.close()
+
+
+def page_lang() -> str:
+    """The language of a server-rendered page: ``?lang=en`` or ``zh`` (the default)."""
+    return "en" if request.args.get("lang") == "en" else "zh"
 
 
 def search_index() -> SearchIndex:
