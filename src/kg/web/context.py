@@ -5,6 +5,7 @@ package (``kg.web``), so the app factory can import the views without a cycle.""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any, cast
 
 from flask import Response, current_app, g, jsonify, request
@@ -41,15 +42,12 @@ def views() -> VersionedCache:
     return cast(VersionedCache, current_app.extensions[VIEWS])
 
 
-def analyst_tables() -> sqlite3.Connection:
-    """The build's analyst tables (``views.sqlite``, read-only), one connection per request.
+def analyst_tables_path() -> Path:
+    """The build's analyst tables (``views.sqlite``), or a 404 that says what to do instead.
 
     Only a local build has them: on a store served elsewhere the pages that read them (/facts,
     /search) answer 404 with what to do instead, rather than a slower, second implementation of
     the same questions in SPARQL that could disagree with them."""
-    connection = g.get("analyst_tables")
-    if connection is not None:
-        return cast(sqlite3.Connection, connection)
     build = get_store().local_build()
     if build is None:
         raise QueryRefused(
@@ -57,12 +55,18 @@ def analyst_tables() -> sqlite3.Connection:
             "this page reads the analyst tables of a local build (views.sqlite), and this server "
             "reads a store elsewhere: run 'kg serve --build DIR' on a build, or ask /sparql",
         )
-    try:
-        connection = viewdb.connect(build.path / viewdb.VIEWS)
-    except FileNotFoundError as missing:
-        raise QueryRefused(404, str(missing)) from None
-    g.analyst_tables = connection
-    return connection
+    path = build.path / viewdb.VIEWS
+    if not path.is_file():
+        raise QueryRefused(404, f"this build has no analyst tables ({viewdb.VIEWS}): run 'kg build' again")
+    return path
+
+
+def analyst_tables() -> sqlite3.Connection:
+    """A read-only connection to the analyst tables for this request (closed at its end)."""
+    connection = g.get("analyst_tables")
+    if connection is None:
+        connection = g.analyst_tables = viewdb.connect(analyst_tables_path())
+    return cast(sqlite3.Connection, connection)
 
 
 def close_analyst_tables(_error: BaseException | None = None) -> None:

@@ -6,19 +6,21 @@ Excel reads the Chinese), ``json`` (with ``total`` and ``truncated``) or ``xlsx`
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, request
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from kg import csvout, viewdb
 from kg.errors import QueryRefused
-from kg.web.context import analyst_tables, page_lang
+from kg.web.context import analyst_tables, analyst_tables_path, page_lang
 from kg.web.readmodels import analyst
 from kg.web.renderers import render_html, render_json
 
@@ -144,26 +146,44 @@ def facts_table() -> Response:
 def _download(query: analyst.FactsQuery, download: str) -> Response:
     if download not in DOWNLOADS:
         raise QueryRefused(400, f"no download format {download!r}; use one of: {', '.join(DOWNLOADS)}")
-    rows = analyst.all_facts(analyst_tables(), query)
+    path = analyst_tables_path()
     name = "cnkg-facts"
     if download == "csv":
-        body: Iterator[bytes] | bytes = stream_with_context(
-            csvout.lines(viewdb.FACT_COLUMNS, ([row[c] for c in viewdb.FACT_COLUMNS] for row in rows), bom=True)
-        )
+        body: Iterator[bytes] | bytes = _csv_lines(path, query)
         media_type = csvout.MEDIA_TYPE
     elif download == "json":
-        body = stream_with_context(_json_lines(query, rows))
+        body = _json_lines(path, query)
         media_type = "application/json"
     else:
-        body = _xlsx(rows)
+        body = _xlsx(path, query)
         media_type = XLSX
     response = Response(body, content_type=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{download}"'
     return response
 
 
-def _json_lines(query: analyst.FactsQuery, rows: Iterator[Mapping[str, Any]]) -> Iterator[bytes]:
+@contextlib.contextmanager
+def _every_fact(path: Path, query: analyst.FactsQuery) -> Iterator[Iterator[dict[str, Any]]]:
+    """Every fact of the view, on a connection of its own: a streamed download outlives its request."""
+    connection = viewdb.connect(path)
+    try:
+        yield analyst.all_facts(connection, query)
+    finally:
+        connection.close()
+
+
+def _csv_lines(path: Path, query: analyst.FactsQuery) -> Iterator[bytes]:
+    with _every_fact(path, query) as rows:
+        yield from csvout.lines(viewdb.FACT_COLUMNS, ([row[c] for c in viewdb.FACT_COLUMNS] for row in rows), bom=True)
+
+
+def _json_lines(path: Path, query: analyst.FactsQuery) -> Iterator[bytes]:
     """All facts of the view as one JSON object, written row by row (a view can be large)."""
+    with _every_fact(path, query) as rows:
+        yield from _json_body(query, rows)
+
+
+def _json_body(query: analyst.FactsQuery, rows: Iterator[Mapping[str, Any]]) -> Iterator[bytes]:
     head = {"filters": query.filters, "q": query.text, "sort": query.sort_arg(), "columns": list(viewdb.FACT_COLUMNS)}
     yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "facts": ['
     count = 0
@@ -174,12 +194,13 @@ def _json_lines(query: analyst.FactsQuery, rows: Iterator[Mapping[str, Any]]) ->
     yield f'], "total": {count}, "truncated": false}}'.encode()
 
 
-def _xlsx(rows: Iterator[Mapping[str, Any]]) -> bytes:
+def _xlsx(path: Path, query: analyst.FactsQuery) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("facts")
     sheet.append(list(viewdb.FACT_COLUMNS))
-    for row in rows:
-        sheet.append([_cell(row[column]) for column in viewdb.FACT_COLUMNS])
+    with _every_fact(path, query) as rows:
+        for row in rows:
+            sheet.append([_cell(row[column]) for column in viewdb.FACT_COLUMNS])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
