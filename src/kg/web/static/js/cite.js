@@ -24,7 +24,7 @@ const STRINGS = {
 };
 
 function uiLang() {
-  return document.documentElement.lang === "zh" ? "zh" : "en";
+  return document.documentElement.lang.startsWith("zh") ? "zh" : "en";
 }
 
 function say(key) {
@@ -51,7 +51,6 @@ function loadStyle() {
 
 function theDialog() {
   if (dialog) return dialog;
-  loadStyle();
   dialog = el("dialog", { class: "cite-dialog", "aria-labelledby": "cite-title" });
   const close = el("button", { type: "button", class: "cite-close", text: say("close") });
   close.addEventListener("click", () => dialog.close());
@@ -121,6 +120,8 @@ async function show(iri) {
   }
   box.dataset.ready = "1";
 }
+
+loadStyle();
 
 document.addEventListener("click", (event) => {
   const button = event.target.closest?.("button.cite[data-cite-iri]");
