@@ -181,7 +181,9 @@ def test_cite_a_fact_from_the_table(page: Page, server: LiveServer) -> None:
         ("employment", "programs", "Employment"),
     ],
 )
-def test_search_finds_what_analysts_ask_for(page: Page, server: LiveServer, words: str, group: str, expected: str) -> None:
+def test_search_finds_what_analysts_ask_for(
+    page: Page, server: LiveServer, words: str, group: str, expected: str
+) -> None:
     page.goto(server.url + "/search?" + urllib.parse.urlencode({"q": words, "lang": "en"}))
     section = page.locator(f".search-group[data-kind='{group}']")
     assert int(section.get_attribute("data-total") or "0") > 0
@@ -206,13 +208,20 @@ def test_search_groups_show_all_and_cite(page: Page, server: LiveServer) -> None
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize(("device", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_screenshots_in_both_languages(
-    browser: Browser, server: LiveServer, request: pytest.FixtureRequest, lang: str, device: str, viewport: dict[str, int]
+    browser: Browser,
+    server: LiveServer,
+    request: pytest.FixtureRequest,
+    lang: str,
+    device: str,
+    viewport: dict[str, int],
 ) -> None:
     tab = open_tab(browser, server, request, viewport)
     tab.goto(server.url + f"/facts?lang={lang}&value_type=target")
     expect(tab.locator("html")).to_have_attribute("lang", re.compile(f"^{lang}"))
     expect(tab.locator("#shown")).to_contain_text("20")
     shot(tab, f"facts-{lang}-{device}")
-    tab.goto(server.url + "/search?" + urllib.parse.urlencode({"q": "产业" if lang == "zh" else "industry", "lang": lang}))
+    tab.goto(
+        server.url + "/search?" + urllib.parse.urlencode({"q": "产业" if lang == "zh" else "industry", "lang": lang})
+    )
     expect(tab.locator(".search-group").first).to_be_visible()
     shot(tab, f"search-{lang}-{device}")

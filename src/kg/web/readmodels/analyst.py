@@ -77,7 +77,9 @@ def parse_facts_query(args: Mapping[str, Sequence[str]], names: dict[str, dict[s
         raise viewdb.BadRequest(f"cannot sort by {sort!r}; sort by one of: {', '.join(viewdb.FACT_COLUMNS)}")
     page, size = _whole("page", args, 1), _whole("size", args, DEFAULT_SIZE)
     if page < 1 or not 1 <= size <= viewdb.MAX_PAGE:
-        raise viewdb.BadRequest(f"page must be 1 or more and size 1 to {viewdb.MAX_PAGE} (got page {page}, size {size})")
+        raise viewdb.BadRequest(
+            f"page must be 1 or more and size 1 to {viewdb.MAX_PAGE} (got page {page}, size {size})"
+        )
     text = " ".join((args.get("q") or [""])[0].split())
     return FactsQuery(filters, text, sort, descending, page, size)
 

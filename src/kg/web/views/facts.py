@@ -81,20 +81,27 @@ def state(query: analyst.FactsQuery, names: dict[str, dict[str, str]], lang: str
     return params
 
 
+# The order of a URL's parameters, so that one view has one URL: facets, then these.
+PARAMETER_ORDER = {
+    name: rank for rank, name in enumerate((*analyst.FACETS, "q", "kind", "sort", "size", "page", "lang"))
+}
+
+
 def href(path: str, params: Sequence[tuple[str, str]], drop: Sequence[str] = (), **changes: str | None) -> str:
     """``path`` with ``params``, minus ``drop``, with ``changes`` set (None removes)."""
     kept = [(k, v) for k, v in params if k not in drop and k not in changes]
     kept += [(k, v) for k, v in changes.items() if v is not None]
+    kept.sort(key=lambda pair: PARAMETER_ORDER.get(pair[0], len(PARAMETER_ORDER)))
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
 def toggle(params: Sequence[tuple[str, str]], facet: str, name: str) -> str:
     """The view with a facet value added, or removed if it is chosen (back to page 1)."""
     pair = (facet, name)
-    kept = [p for p in params if p != pair and p[0] != "page"]
+    kept = [p for p in params if p != pair]
     if pair not in params:
         kept.append(pair)
-    return href("/facts", kept)
+    return href("/facts", kept, drop=("page",))
 
 
 @blueprint.get("/facts")
@@ -111,7 +118,9 @@ def facts_page() -> Response | str:
         sort = column.format(lang=lang)
         current = query.sort == sort
         sorts[key] = {
-            "href": href("/facts", params, drop=("page",), sort=f"-{sort}" if current and not query.descending else sort),
+            "href": href(
+                "/facts", params, drop=("page",), sort=f"-{sort}" if current and not query.descending else sort
+            ),
             "state": ("descending" if query.descending else "ascending") if current else "none",
         }
     return render_html(
