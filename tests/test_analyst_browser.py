@@ -225,3 +225,21 @@ def test_screenshots_in_both_languages(
     )
     expect(tab.locator(".search-group").first).to_be_visible()
     shot(tab, f"search-{lang}-{device}")
+
+
+def test_the_language_toggle_reloads_the_page_in_that_language(page: Page, server: LiveServer) -> None:
+    page.goto(server.url + "/facts?value_type=target")
+    expect(page.locator("#shown")).to_contain_text("共 20 行")
+    expect(page.locator("html")).to_have_attribute("lang", re.compile("^zh"))
+    page.locator(".lang-toggle [data-lang='en']").click()
+    expect(page.locator("#shown")).to_have_text("rows 1–20 of 20 (all)")
+    assert "value_type=target" in page.url and "lang=en" in page.url
+    expect(page.locator("th a[data-sort='agency']")).to_have_text("Responsible agency")
+
+
+def test_chinese_search_page(page: Page, server: LiveServer) -> None:
+    page.goto(server.url + "/search?q=" + urllib.parse.quote("马铃薯"))
+    expect(page.locator("#shown")).to_contain_text("“马铃薯”共")
+    hits = page.locator(".search-group li mark")
+    expect(hits.first).to_have_text("马铃薯")
+    expect(page.locator(".search-group[data-kind='facts'] h2")).to_contain_text("事实")

@@ -126,7 +126,9 @@ def test_the_table_pages_every_fact_and_says_which_rows(client: FlaskClient, tab
     assert sorted(seen) == sorted(r[0] for r in table.execute("SELECT fact FROM facts"))
     html = client.get("/facts?lang=en&size=25&page=2").get_data(as_text=True)
     assert f"rows 26–50 of {total}" in html
-    zh = client.get("/facts?size=25&page=2").get_data(as_text=True)
+    moved = client.get("/facts?size=25&page=2")  # no language asked for: Chinese, said in the URL
+    assert moved.status_code == 302 and moved.headers["Location"] == "/facts?size=25&page=2&lang=zh"
+    zh = client.get("/facts?size=25&page=2", follow_redirects=True).get_data(as_text=True)
     assert f"第 26–50 行,共 {total} 行" in zh and '<html lang="zh">' in zh
 
 
@@ -276,7 +278,7 @@ def test_search_page_cuts_groups_with_a_show_all_link(client: FlaskClient) -> No
     assert html.count('data-kind="facts"') == 1
     whole = client.get("/search?q=产业&kind=facts&lang=en").get_data(as_text=True)
     assert whole.count('<li data-iri="') == total and "show all" not in whole
-    assert client.get("/search?q=产业").get_data(as_text=True).count("显示全部") >= 1
+    assert client.get("/search?q=产业", follow_redirects=True).get_data(as_text=True).count("显示全部") >= 1
 
 
 def test_search_escapes_everything_but_the_marks(client: FlaskClient) -> None:
@@ -305,7 +307,7 @@ def test_api_search_keeps_its_contract(client: FlaskClient) -> None:
 
 def test_a_remote_store_says_the_pages_need_a_local_build(remote_app: Flask) -> None:
     client = remote_app.test_client()
-    for url in ("/facts", "/api/facts/table", "/search?q=x", "/api/search/full?q=x"):
+    for url in ("/facts?lang=en", "/api/facts/table", "/search?q=x&lang=en", "/api/search/full?q=x"):
         response = client.get(url, headers={"Accept": "application/json"})
         assert response.status_code == 404
         assert "local build (views.sqlite)" in response.get_json()["error"]

@@ -7,8 +7,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlencode
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, current_app, g, jsonify, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg import viewdb
 from kg.config import Settings
@@ -78,6 +80,15 @@ def close_analyst_tables(_error: BaseException | None = None) -> None:
 def page_lang() -> str:
     """The language of a server-rendered page: ``?lang=en`` or ``zh`` (the default)."""
     return "en" if request.args.get("lang") == "en" else "zh"
+
+
+def language_redirect() -> BaseResponse | None:
+    """A page asked for without ``?lang=``: the same page with ``lang=zh``, so that the address
+    says the language and the top bar's script (which reads ``?lang=`` first) agrees with it."""
+    if request.args.get("lang") in ("zh", "en"):
+        return None
+    arguments = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", "zh")]
+    return redirect(f"{request.path}?{urlencode(arguments)}")
 
 
 def search_index() -> SearchIndex:

@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg import csvout, viewdb
 from kg.errors import QueryRefused
-from kg.web.context import analyst_tables, analyst_tables_path, page_lang
+from kg.web.context import analyst_tables, analyst_tables_path, language_redirect, page_lang
 from kg.web.readmodels import analyst
 from kg.web.renderers import render_html, render_json
 
@@ -105,11 +106,14 @@ def toggle(params: Sequence[tuple[str, str]], facet: str, name: str) -> str:
 
 
 @blueprint.get("/facts")
-def facts_page() -> Response | str:
+def facts_page() -> BaseResponse | str:
     query, names = _query()
     download = request.args.get("format")
     if download is not None:
         return _download(query, download)
+    moved = language_redirect()
+    if moved is not None:
+        return moved
     lang = page_lang()
     view = analyst.facts_view(analyst_tables(), query, names)
     params = state(query, names, lang)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
 
 from kg import viewdb
 from kg.errors import QueryRefused
-from kg.web.context import analyst_tables, page_lang
+from kg.web.context import analyst_tables, language_redirect, page_lang
 from kg.web.readmodels import analyst
 from kg.web.renderers import render_html, render_json
 from kg.web.views.facts import href
@@ -49,7 +50,10 @@ def search_json() -> Response:
 
 
 @blueprint.get("/search")
-def search_page() -> str:
+def search_page() -> BaseResponse | str:
+    moved = language_redirect()
+    if moved is not None:
+        return moved
     lang = page_lang()
     if not request.args.get("q", "").strip():
         found = None
