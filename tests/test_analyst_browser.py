@@ -220,6 +220,11 @@ def test_screenshots_in_both_languages(
     expect(tab.locator("html")).to_have_attribute("lang", re.compile(f"^{lang}"))
     expect(tab.locator("#shown")).to_contain_text("20")
     shot(tab, f"facts-{lang}-{device}")
+    tab.locator("button.cite").first.click()
+    expect(tab.locator("dialog.cite-dialog[data-ready='1'] pre[data-format='apa']")).to_be_visible()
+    expect(tab.locator("dialog.cite-dialog h2")).to_have_text("引用" if lang == "zh" else "Cite")
+    shot(tab, f"cite-{lang}-{device}")
+    tab.keyboard.press("Escape")
     tab.goto(
         server.url + "/search?" + urllib.parse.urlencode({"q": "产业" if lang == "zh" else "industry", "lang": lang})
     )
