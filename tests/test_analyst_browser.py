@@ -248,3 +248,18 @@ def test_chinese_search_page(page: Page, server: LiveServer) -> None:
     hits = page.locator(".search-group li mark")
     expect(hits.first).to_have_text("马铃薯")
     expect(page.locator(".search-group[data-kind='facts'] h2")).to_contain_text("事实")
+
+
+def test_cite_buttons_added_later_open_the_dialog_too(page: Page, server: LiveServer) -> None:
+    """As the details panel adds its buttons after the page has loaded: the click is delegated."""
+    page.goto(server.url + "/search?q=x&lang=en")
+    page.evaluate(
+        """() => { const b = document.createElement("button");
+                   b.className = "cite"; b.id = "late"; b.textContent = "Cite";
+                   b.dataset.citeIri = "https://w3id.org/cnkg/id/person/zhang-yuhong";
+                   document.querySelector("main").append(b); }"""
+    )
+    page.locator("#late").click()
+    dialog = page.locator("dialog.cite-dialog[data-ready='1']")
+    expect(dialog.locator(".cite-what")).to_have_text("Zhang Yuhong")
+    expect(dialog.locator("pre[data-format='bibtex']")).to_contain_text("@misc{cnkg-person-zhang-yuhong")
