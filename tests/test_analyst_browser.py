@@ -263,3 +263,14 @@ def test_cite_buttons_added_later_open_the_dialog_too(page: Page, server: LiveSe
     dialog = page.locator("dialog.cite-dialog[data-ready='1']")
     expect(dialog.locator(".cite-what")).to_have_text("Zhang Yuhong")
     expect(dialog.locator("pre[data-format='bibtex']")).to_contain_text("@misc{cnkg-person-zhang-yuhong")
+
+
+def test_a_bad_view_says_why_and_the_way_back(browser: Browser, server: LiveServer) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    tab.goto(server.url + "/facts?lang=en&region=atlantis")  # a 400 logs a console error: own context
+    expect(tab.locator("[role='alert']")).to_contain_text("no region 'atlantis' among the facts")
+    shot(tab, "facts-bad-view-en-desktop")
+    tab.locator("main a[href='/facts?lang=en']").click()
+    expect(tab.locator("#shown")).to_contain_text("rows 1–50 of")
+    context.close()

@@ -237,6 +237,17 @@ def test_bad_views_are_refused_with_what_is_allowed(client: FlaskClient, query: 
         assert message in get_json(client, "/api/facts/table?" + query, 400)["error"]
 
 
+def test_a_person_gets_the_message_in_the_page(client: FlaskClient) -> None:
+    for url, message, back in (
+        ("/facts?lang=en&sort=colour", "cannot sort by &#39;colour&#39;", "/facts?lang=en"),
+        ("/search?q=x&kind=people&lang=zh", "no kind &#39;people&#39;", "/search?lang=zh"),
+    ):
+        response = client.get(url, headers={"Accept": "text/html"})
+        assert response.status_code == 400 and response.mimetype == "text/html"
+        html = response.get_data(as_text=True)
+        assert message in html and f'href="{back}"' in html and 'role="alert"' in html
+
+
 def test_api_facts_keeps_its_contract(client: FlaskClient, table: sqlite3.Connection) -> None:
     """The charts' /api/facts: every fact, under "facts" (not paged, no facets)."""
     data = get_json(client, "/api/facts")

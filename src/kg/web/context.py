@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
 
-from flask import Response, current_app, g, jsonify, redirect, request
+from flask import Response, current_app, g, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from kg import viewdb
@@ -80,6 +80,19 @@ def close_analyst_tables(_error: BaseException | None = None) -> None:
 def page_lang() -> str:
     """The language of a server-rendered page: ``?lang=en`` or ``zh`` (the default)."""
     return "en" if request.args.get("lang") == "en" else "zh"
+
+
+def refused_page(view: str, refused: QueryRefused) -> Response:
+    """A bad view of an analyst page, for a person: the page's frame with the message and a way
+    back (programs asking for JSON get the usual JSON error)."""
+    if wants_json():
+        return error_response(refused.status, refused.message)
+    lang = page_lang()
+    body = render_template(
+        "analyst_error.html", view=view, lang=lang, message=refused.message, back=f"/{view}?lang={lang}"
+    )
+    g.error_message = refused.message
+    return Response(body, status=refused.status, mimetype="text/html")
 
 
 def language_redirect() -> BaseResponse | None:

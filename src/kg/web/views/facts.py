@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from kg import csvout, viewdb
 from kg.errors import QueryRefused
-from kg.web.context import analyst_tables, analyst_tables_path, language_redirect, page_lang
+from kg.web.context import analyst_tables, analyst_tables_path, language_redirect, page_lang, refused_page
 from kg.web.readmodels import analyst
 from kg.web.renderers import render_html, render_json
 
@@ -107,7 +107,12 @@ def toggle(params: Sequence[tuple[str, str]], facet: str, name: str) -> str:
 
 @blueprint.get("/facts")
 def facts_page() -> BaseResponse | str:
-    query, names = _query()
+    try:
+        query, names = _query()
+    except QueryRefused as refused:
+        if refused.status != 400:
+            raise
+        return refused_page("facts", refused)
     download = request.args.get("format")
     if download is not None:
         return _download(query, download)

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from kg import viewdb
 from kg.errors import QueryRefused
-from kg.web.context import analyst_tables, language_redirect, page_lang
+from kg.web.context import analyst_tables, language_redirect, page_lang, refused_page
 from kg.web.readmodels import analyst
 from kg.web.renderers import render_html, render_json
 from kg.web.views.facts import href
@@ -60,7 +60,12 @@ def search_page() -> BaseResponse | str:
         text, kind, limit, offset = "", None, analyst.SEARCH_GROUP_SIZE, 0
     else:
         limit_default = analyst.SEARCH_PAGE_SIZE if request.args.get("kind") else analyst.SEARCH_GROUP_SIZE
-        text, kind, limit, offset, found = _search(limit_default)
+        try:
+            text, kind, limit, offset, found = _search(limit_default)
+        except QueryRefused as refused:
+            if refused.status != 400:
+                raise
+            return refused_page("search", refused)
     params = [("q", text), *([("kind", kind)] if kind else []), ("lang", lang)]
     return render_html(
         "search.html",
