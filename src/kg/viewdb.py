@@ -608,6 +608,17 @@ def commitments_page(
 # English words whose derived forms porter does not bring to one stem (employment / employed).
 SUFFIXES = ("ments", "ment", "ations", "ation", "ities", "ity", "ings", "ing", "ness", "ies", "ial", "al", "ed",
             "es", "s")  # fmt: skip
+# Words analysts search for that the reports' English does not use: each also finds the words the
+# translations and labels do use ("money" finds funds, yuan and investment).
+SYNONYMS = {
+    "money": ("funds", "fund", "funding", "yuan", "investment", "capital"),
+    "budget": ("funds", "funding", "allocated"),
+    "jobs": ("employment", "employed"),
+    "job": ("employment", "employed"),
+    "poor": ("poverty",),
+    "farmer": ("farmers", "rural residents"),
+    "farmers": ("rural residents",),
+}
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"\w+")
 
@@ -623,7 +634,7 @@ def english_query(text: str) -> str | None:
         return None
     terms = []
     for word in words:
-        forms = {_phrase(word)}
+        forms = {_phrase(word), *(_phrase(synonym) for synonym in SYNONYMS.get(word, ()))}
         for suffix in SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 4:
                 forms.add(_phrase(word[: -len(suffix)]) + "*")

@@ -20,7 +20,7 @@ from kg.web import context
 from kg.web.readmodels.cache import VersionedCache
 from kg.web.readmodels.search import SearchIndex
 from kg.web.readmodels.types import TYPE_RANK, UNRANKED
-from kg.web.views import api, catalog, downloads, linked_data, pages, reconcile, sparql
+from kg.web.views import api, catalog, cite, downloads, facts, linked_data, pages, reconcile, search, sparql
 
 log = logging.getLogger("kg.web")
 
@@ -64,6 +64,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(reconcile.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(catalog.blueprint)
+    app.register_blueprint(cite.blueprint)
+    app.register_blueprint(facts.blueprint)
+    app.register_blueprint(search.blueprint)
+    app.teardown_appcontext(context.close_analyst_tables)
 
     @app.before_request
     def require_api_key() -> Response | None:
