@@ -233,7 +233,7 @@ def test_screenshots_in_both_languages(
 
 
 def test_the_language_toggle_reloads_the_page_in_that_language(page: Page, server: LiveServer) -> None:
-    page.goto(server.url + "/facts?value_type=target")
+    page.goto(server.url + "/facts?value_type=target&lang=zh")
     expect(page.locator("#shown")).to_contain_text("共 20 行")
     expect(page.locator("html")).to_have_attribute("lang", re.compile("^zh"))
     page.locator(".lang-toggle [data-lang='en']").click()
@@ -243,7 +243,7 @@ def test_the_language_toggle_reloads_the_page_in_that_language(page: Page, serve
 
 
 def test_chinese_search_page(page: Page, server: LiveServer) -> None:
-    page.goto(server.url + "/search?q=" + urllib.parse.quote("马铃薯"))
+    page.goto(server.url + "/search?lang=zh&q=" + urllib.parse.quote("马铃薯"))
     expect(page.locator("#shown")).to_contain_text("“马铃薯”共")
     hits = page.locator(".search-group li mark")
     expect(hits.first).to_have_text("马铃薯")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hmac
 import logging
 from base64 import b64decode
-from pathlib import Path
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -48,9 +47,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions[context.SEARCH] = SearchIndex(store)
     app.jinja_env.globals["base_iri"] = BASE  # the one base IRI of compile, Linked Data and the API
     app.jinja_env.globals["front_end_constants"] = FRONT_END_CONSTANTS
-    # static/js/cite.js (the Cite buttons' behaviour) comes from another branch; until it is there,
-    # pages do not ask for it (a 404 on every page would be an error in every browser console).
-    app.jinja_env.globals["has_cite_js"] = (Path(app.static_folder or "") / "js" / "cite.js").exists()
     app.jinja_env.globals.update(tr=translated, pick=picked, pick_lang=picked_lang, other=other_label)
 
     @app.context_processor
