@@ -274,3 +274,37 @@ def test_a_bad_view_says_why_and_the_way_back(browser: Browser, server: LiveServ
     tab.locator("main a[href='/facts?lang=en']").click()
     expect(tab.locator("#shown")).to_contain_text("rows 1–50 of")
     context.close()
+
+
+def test_analyst_tasks_from_the_start_page(page: Page, server: LiveServer) -> None:
+    """Each task one or two clicks from `/`: this year's targets and who is responsible, the money
+    of the year before and where it is stated, facts by topic through the search box."""
+    page.goto(server.url + "/?lang=en")
+    page.locator(".question[href^='/facts?value_type=target']").click()
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert page.url.startswith(server.url + "/facts?") and query["value_type"] == ["target"], page.url
+    rows = page.locator("table.facts-table tbody tr")
+    expect(rows.first).to_be_visible()
+    expect(page.locator("th a[data-sort='agency']")).to_have_text("Responsible agency")
+    assert any(text.strip() and text.strip() != "—" for text in rows.locator("td.agency").all_inner_texts())
+    chip = page.locator(".chip", has_text="target")
+    expect(chip).to_be_visible()
+
+    page.goto(server.url + "/?lang=en")
+    page.locator(".question[href^='/facts?unit=yuan']").click()
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert query["unit"] == ["yuan"], page.url
+    expect(rows.first).to_be_visible()
+    amounts = rows.locator("td.amount").all_inner_texts()
+    assert amounts and all("yuan" in a for a in amounts), amounts[:5]
+    href = rows.first.locator("a.open-quote").get_attribute("href") or ""
+    assert href.startswith("/reader/") and "#" in href  # where it is stated
+
+    page.goto(server.url + "/?lang=en")
+    page.locator("#kg-search").fill("industry support")
+    page.locator("#kg-search").press("Enter")
+    page.wait_for_url(re.compile(r"/search\?"))
+    assert urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["q"] == ["industry support"]
+    expect(page.locator(".search-group").first).to_be_visible()
+    expect(page.locator(".search-group li mark").first).to_be_visible()
+    shot(page, "from-start-search-en-desktop")
