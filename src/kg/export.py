@@ -17,15 +17,15 @@ position and id), so the same build gives the same bytes and two releases can be
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import io
 import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -33,8 +33,8 @@ from typing import Any, BinaryIO
 import pyoxigraph
 
 from kg import csvout
-from kg.builddir import STORE, Build, atomic_file, memory_store, sha256
-from kg.catalog import count
+from kg.builddir import STORE, Build, atomic_file, memory_store, sha256, write_atomic
+from kg.catalog import Statistics, Tally
 from kg.namespaces import PREFIXES
 from kg.store.base import lexical
 
@@ -263,18 +263,12 @@ def _prefix_bytes() -> bytes:
     return "".join(f"{line}\n" for line in _prefix_lines()).encode("utf-8")
 
 
-def write_turtle(dataset: SortedDataset, out: BinaryIO) -> None:
-    out.write(_prefix_bytes() + b"\n")
-    for triples in dataset.subjects():
-        out.write("".join(f"{line}\n" for line in _turtle_body(triples)).encode("utf-8"))
+def _lines(lines: list[str]) -> bytes:
+    return "".join(f"{line}\n" for line in lines).encode("utf-8")
 
 
-def write_trig(dataset: SortedDataset, out: BinaryIO) -> None:
-    out.write(_prefix_bytes())
-    for graph, quads in dataset.by_graph():
-        # One graph at a time: a graph is one report (or the ontology, a vocabulary, the outcomes).
-        lines = [f"{graph} {{", *_turtle_body([quad.triple for quad in quads], "    "), "}"]
-        out.write(("\n" + "".join(f"{line}\n" for line in lines)).encode("utf-8"))
+def _trig_graph(graph: str, triples: list[pyoxigraph.Triple]) -> bytes:
+    return b"\n" + _lines([f"{graph} {{", *_turtle_body(triples, "    "), "}"])
 
 
 # ------------------------------------------------------------------------------- JSON-LD
@@ -296,14 +290,16 @@ def _kind(term: Any) -> str:
     return str(term.datatype.value)
 
 
-def jsonld_context(statements: Iterable[pyoxigraph.Quad | pyoxigraph.Triple]) -> dict[str, Any]:
-    """Our prefixes, and for each property whose values are all of one kind its term definition:
-    ``"@type": "@id"`` (IRIs), a datatype, or a language map. The kinds are the same in every
-    graph's quads as in their union."""
-    kinds: dict[str, set[str]] = defaultdict(set)
+def _add_kinds(kinds: dict[str, set[str]], statements: Iterable[pyoxigraph.Quad | pyoxigraph.Triple]) -> None:
     for statement in statements:
         if statement.predicate.value != RDF_TYPE:
             kinds[statement.predicate.value].add(_kind(statement.object))
+
+
+def jsonld_context(kinds: dict[str, set[str]]) -> dict[str, Any]:
+    """Our prefixes, and for each property whose values are all of one kind its term definition:
+    ``"@type": "@id"`` (IRIs), a datatype, or a language map. (The kinds are the same in every
+    graph's quads as in their union.)"""
     context: dict[str, Any] = dict(PREFIXES)
     for iri in sorted(kinds):
         term = _compact_iri(iri)
@@ -361,18 +357,6 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)
 
 
-def write_jsonld(dataset: SortedDataset, context: dict[str, Any], out: BinaryIO) -> None:
-    """Compact JSON-LD: one node object per subject, in subject order, written one node at a time
-    in exactly the layout of ``json.dumps({"@context": …, "@graph": […]}, indent=1)`` (a string
-    in JSON has no raw newline, so indenting a nested value is prefixing its lines)."""
-    out.write(('{\n "@context": ' + _json(context).replace("\n", "\n ") + ',\n "@graph": ').encode("utf-8"))
-    separator = "[\n"
-    for triples in dataset.subjects():
-        out.write((separator + "  " + _json(_jsonld_node(triples, context)).replace("\n", "\n  ")).encode("utf-8"))
-        separator = ",\n"
-    out.write(b"[]\n}\n" if separator == "[\n" else b"\n ]\n}\n")
-
-
 def context_document(context: dict[str, Any]) -> bytes:
     return (json.dumps({"@context": context}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
@@ -405,60 +389,88 @@ def facts_csv(store: pyoxigraph.Store, queries_dir: Path) -> bytes:
 # ------------------------------------------------------------------------------- all of them
 
 
-def write_download(
-    name: str,
+def write_graphs(dataset: SortedDataset, nquads: BinaryIO, trig: BinaryIO) -> dict[str, Any]:
+    """N-Quads and TriG, one graph at a time (a report, the ontology, a vocabulary, the outcomes);
+    returns the JSON-LD context, whose kinds are gathered in the same pass."""
+    kinds: dict[str, set[str]] = defaultdict(set)
+    trig.write(_prefix_bytes())
+    for graph, quads in dataset.by_graph():
+        listed = list(quads)
+        nquads.write(pyoxigraph.serialize(listed, format=pyoxigraph.RdfFormat.N_QUADS) or b"")
+        trig.write(_trig_graph(graph, [quad.triple for quad in listed]))
+        _add_kinds(kinds, listed)
+    return jsonld_context(kinds)
+
+
+def write_union(
     dataset: SortedDataset,
-    out: BinaryIO,
-    context: Callable[[], dict[str, Any]],
-    facts_store: Callable[[], pyoxigraph.Store],
-    queries_dir: Path,
-) -> None:
-    """Write the download ``name`` of this dataset to ``out``, streaming: memory is bounded by a
-    graph, a subject's triples and a buffer per graph, not by the size of the build."""
-    if name == "nquads":
-        pyoxigraph.serialize(dataset.quads(), out, format=pyoxigraph.RdfFormat.N_QUADS)
-    elif name == "trig":
-        write_trig(dataset, out)
-    elif name == "nt":
-        pyoxigraph.serialize(dataset.triples(), out, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    elif name == "turtle":
-        write_turtle(dataset, out)
-    elif name == "rdfxml":
-        pyoxigraph.serialize(dataset.triples(), out, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=PREFIXES)
-    elif name == "jsonld":
-        write_jsonld(dataset, context(), out)
-    elif name == "context":
-        out.write(context_document(context()))
-    elif name == "csv":
-        out.write(facts_csv(facts_store(), queries_dir))
-    else:
-        raise ValueError(f"no download {name!r}: the downloads are {', '.join(DOWNLOADS)}")
+    context: dict[str, Any],
+    nt: BinaryIO,
+    turtle: BinaryIO,
+    jsonld: BinaryIO,
+    rdfxml: BinaryIO,
+) -> Statistics:
+    """N-Triples, Turtle, compact JSON-LD and RDF/XML of the union, in one pass over it, one
+    subject at a time; returns its VoID counts, made in the same pass.
+
+    The JSON-LD is written one node object at a time in exactly the layout of ``json.dumps({"@context":
+    …, "@graph": […]}, indent=1)`` (a string in JSON has no raw newline, so indenting a nested
+    value is prefixing its lines)."""
+    tally = Tally()
+    turtle.write(_prefix_bytes() + b"\n")
+    jsonld.write(('{\n "@context": ' + _json(context).replace("\n", "\n ") + ',\n "@graph": ').encode("utf-8"))
+    nodes = 0
+
+    def each_subject() -> Iterator[pyoxigraph.Triple]:
+        nonlocal nodes
+        for triples in dataset.subjects():
+            nt.write(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"")
+            turtle.write(_lines(_turtle_body(triples)))
+            node = _json(_jsonld_node(triples, context)).replace("\n", "\n  ")
+            jsonld.write((("[\n" if nodes == 0 else ",\n") + "  " + node).encode("utf-8"))
+            nodes += 1
+            for triple in triples:
+                tally.add(triple)
+            yield from triples  # to the RDF/XML writer, which groups a subject's triples itself
+
+    pyoxigraph.serialize(each_subject(), rdfxml, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    jsonld.write(b"[]\n}\n" if nodes == 0 else b"\n ]\n}\n")
+    return tally.statistics()
+
+
+UNION = ("nt", "turtle", "jsonld", "rdfxml")
 
 
 def write_exports(version: Path, dataset_path: Path, queries_dir: Path) -> dict[str, Any]:
-    """Write every download into the (not yet published) build ``version``; return what the
-    manifest lists: of each download its file, media type, byte size and SHA-256 (``downloads``),
-    and the VoID counts of the union (``statistics``, kg.catalog)."""
+    """Write every download into the (not yet published) build ``version``, streaming from the
+    build's sorted dataset (two passes: per graph, then per subject of the union), so memory does
+    not grow with the build; return what the manifest lists: of each download its file, media
+    type, byte size and SHA-256 (``downloads``), and the VoID counts of the union (``statistics``,
+    kg.catalog)."""
     folder = version / DOWNLOADS_DIR
     folder.mkdir(exist_ok=True)
-    listed: dict[str, dict[str, Any]] = {}
     dataset = SortedDataset.scan(dataset_path)
-    context = jsonld_context(dataset.quads())
+    paths = {name: folder / download.file for name, download in DOWNLOADS.items()}
+    with contextlib.ExitStack() as files:
+        out = {name: files.enter_context(atomic_file(paths[name])) for name in ("nquads", "trig")}
+        context = write_graphs(dataset, out["nquads"], out["trig"])
+    with contextlib.ExitStack() as files:
+        out = {name: files.enter_context(atomic_file(paths[name])) for name in UNION}
+        statistics = write_union(dataset, context, *(out[name] for name in UNION))
+    write_atomic(paths["context"], context_document(context))
     # The facts table is a query: on the build's own store (its default graph is the same union).
-    on_disk = partial(pyoxigraph.Store.read_only, str(version / STORE))
-    for name in ("nquads", "trig", "nt", "turtle", "rdfxml", "jsonld", "context", "csv"):
-        download = DOWNLOADS[name]
-        path = folder / download.file
-        with atomic_file(path) as out:
-            write_download(name, dataset, out, lambda: context, on_disk, queries_dir)
-        listed[name] = {
+    write_atomic(paths["csv"], facts_csv(pyoxigraph.Store.read_only(str(version / STORE)), queries_dir))
+    listed = {
+        name: {
             "file": f"{DOWNLOADS_DIR}/{download.file}",
             "media_type": download.media_type,
-            "bytes": path.stat().st_size,
-            "sha256": sha256(path),
+            "bytes": paths[name].stat().st_size,
+            "sha256": sha256(paths[name]),
             "title": download.title,
         }
-    return {"downloads": listed, "statistics": count(dataset.triples()).as_dict()}
+        for name, download in DOWNLOADS.items()
+    }
+    return {"downloads": listed, "statistics": statistics.as_dict()}
 
 
 def download_path(build: Build, name: str) -> Path | None:
@@ -474,7 +486,17 @@ def export(build: Build, name: str, queries_dir: Path) -> bytes:
     if path is not None:
         return path.read_bytes()
     dataset = SortedDataset.scan(build.dataset_path)
-    out = io.BytesIO()
-    context = partial(jsonld_context, dataset.quads())
-    write_download(name, dataset, out, context, partial(memory_store, build.dataset_path), queries_dir)
-    return out.getvalue()
+    wanted = io.BytesIO()
+    with open(os.devnull, "wb") as discard:
+
+        def sink(made: str) -> BinaryIO:
+            return wanted if made == name else discard
+
+        context = write_graphs(dataset, sink("nquads"), sink("trig"))
+        if name in UNION:
+            write_union(dataset, context, *(sink(made) for made in UNION))
+        elif name == "context":
+            wanted.write(context_document(context))
+        elif name == "csv":
+            wanted.write(facts_csv(memory_store(build.dataset_path), queries_dir))
+    return wanted.getvalue()
