@@ -13,6 +13,9 @@ position and id), so the same build gives the same bytes and two releases can be
   on its own (``context.jsonld``, served at ``/context.jsonld``).
 - Turtle and N-Triples (and RDF/XML, JSON-LD) carry the union of all graphs, the default graph of
   the published store; TriG and N-Quads keep one named graph per report.
+- Written streaming, from the build's sorted dataset.nq, in two passes (per graph; per subject of
+  the union, a k-way merge of the graphs' sorted runs), so memory is bounded by one graph and a
+  read buffer per graph, not by the size of the build (BENCHMARKS.md §14).
 """
 
 from __future__ import annotations
