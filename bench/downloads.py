@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from endpoint import machine  # noqa: E402
-from kg.builddir import DATASET, STORE, open_build  # noqa: E402
+from kg.builddir import DATASET, STORE, Build, open_build  # noqa: E402
 
 # The last revision whose downloads step held the sorted quads and their union as Python objects.
 BEFORE = "48914ad"
@@ -67,12 +67,19 @@ def run(src: Path, build: Path, queries: Path, work: Path) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--build", type=Path, required=True, help="a kg build output folder (only read)")
+    parser.add_argument(
+        "--build", type=Path, required=True, help="a kg build (only read), or a folder with dataset.nq and store/"
+    )
     parser.add_argument("--before", default=BEFORE)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results-downloads.md")
     args = parser.parse_args()
-    build = open_build(args.build, verify_hash=False)
+    # A finished build (its manifest says what it holds), or any folder with a dataset.nq and store/.
+    build = (
+        open_build(args.build, verify_hash=False)
+        if (args.build / "manifest.json").exists() or args.build.is_symlink()
+        else Build(args.build, {})
+    )
     with tempfile.TemporaryDirectory(prefix="downloads-bench-") as scratch:
         work = Path(scratch)
         before_src = work / "before"
@@ -95,8 +102,8 @@ def main() -> None:
         "",
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {machine()} · load average "
         f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (shared cores)",
-        f"build: {args.build} ({build.manifest.get('quads')} quads, {build.manifest.get('triples')} triples, "
-        f"{len(build.manifest.get('reports', []))} reports); repeats: {args.repeats}",
+        f"build: {args.build} ({results[next(iter(results))][0]['statistics']['triples']} distinct triples, "
+        f"{len(build.manifest.get('reports', [])) or 'n/a'} reports in the manifest); repeats: {args.repeats}",
         "",
         "| implementation | wall s (each run) | peak RSS MB (each run) |",
         "| --- | ---: | ---: |",
