@@ -65,3 +65,10 @@ def test_a_dataset_out_of_canonical_order_is_refused_with_the_fix(
     finally:
         for sink in sinks:
             sink.close()
+
+
+def test_a_line_without_a_graph_is_refused_with_the_line(tmp_path: Path) -> None:
+    dataset = tmp_path / "dataset.nq"
+    dataset.write_bytes(b'<https://example.org/s> <https://example.org/p> "o" .\n')
+    with pytest.raises(ValueError, match=r"dataset.nq is not in the canonical order.*line 1 does not end with a graph"):
+        SortedDataset.scan(dataset)

@@ -97,15 +97,26 @@ CSV_COLUMNS = [
 
 # ------------------------------------------------------------------------------- reading the dataset
 #
-# The exports are written from the build's dataset.nq, read again for every format, so memory
+# The exports are written from the build's dataset.nq, read again for each of two passes, so memory
 # stays bounded by one graph (and, for the union, one buffer per graph) whatever the build's size.
 # The build writes each graph's lines sorted; the exports are sorted by graph, then subject,
 # predicate, object, each term in its N-Triples form. The union of the graphs is a k-way merge of
 # the graphs' sorted runs that drops duplicates.
 
 
-def _triple_key(statement: pyoxigraph.Quad | pyoxigraph.Triple) -> tuple[str, str, str]:
+Key = tuple[str, str, str]
+
+
+def _triple_key(statement: pyoxigraph.Quad) -> Key:
     return (str(statement.subject), str(statement.predicate), str(statement.object))
+
+
+def _first(pair: tuple[Key, pyoxigraph.Quad]) -> Key:
+    return pair[0]
+
+
+def _not_canonical(path: Path, where: str) -> ValueError:
+    return ValueError(f"{path} is not in the canonical order kg build writes ({where}); rebuild it with kg build")
 
 
 RUN_BUFFER = 1 << 14  # bytes read at a time from each graph: the merge reads all of them at once
@@ -144,8 +155,10 @@ class SortedDataset:
         ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
         graph, start, position = b"", 0, 0
         with path.open("rb") as lines:
-            for line in lines:
+            for number, line in enumerate(lines, 1):
                 # Every line of the build's dataset ends with its graph: `<s> <p> <o> <g> .`
+                if not line.endswith(b"> .\n") or b" <" not in line:
+                    raise _not_canonical(path, f"line {number} does not end with a graph name")
                 named = line[line.rindex(b" <", 0, len(line) - 3) + 1 : line.rindex(b">") + 1]
                 if named != graph:
                     if position > start:
@@ -156,45 +169,38 @@ class SortedDataset:
             ranges[graph.decode("utf-8")].append((start, position))
         return cls(path, sorted(ranges.items()))
 
-    def _run(self, fd: int, start: int, end: int, graph: str) -> Iterator[pyoxigraph.Quad]:
-        previous: tuple[str, str, str] | None = None
+    def _run(self, fd: int, start: int, end: int, graph: str) -> Iterator[tuple[Key, pyoxigraph.Quad]]:
+        """The quads of a run, each with its sort key, checked to be in order."""
+        previous: Key | None = None
         for quad in pyoxigraph.parse(
             io.BufferedReader(_Range(fd, start, end), RUN_BUFFER), format=pyoxigraph.RdfFormat.N_QUADS
         ):
             key = _triple_key(quad)
             if str(quad.graph_name) != graph or (previous is not None and key < previous):
-                raise ValueError(
-                    f"{self.path} is not in the canonical order kg build writes (near byte {start}: "
-                    f"{quad}); rebuild it with kg build"
-                )
+                raise _not_canonical(self.path, f"in the graph starting at byte {start}: {quad}")
             previous = key
-            yield quad
+            yield key, quad
 
-    def _graph(self, fd: int, graph: str, ranges: list[tuple[int, int]]) -> Iterator[pyoxigraph.Quad]:
+    def _graph(self, fd: int, graph: str, ranges: list[tuple[int, int]]) -> Iterator[tuple[Key, pyoxigraph.Quad]]:
         runs = [self._run(fd, start, end, graph) for start, end in ranges]
-        return runs[0] if len(runs) == 1 else heapq.merge(*runs, key=_triple_key)
+        return runs[0] if len(runs) == 1 else heapq.merge(*runs, key=_first)
 
     def by_graph(self) -> Iterator[tuple[str, Iterator[pyoxigraph.Quad]]]:
         """Per graph in order, its quads in order."""
         fd = os.open(self.path, os.O_RDONLY)
         try:
             for graph, ranges in self.graphs:
-                yield graph, self._graph(fd, graph, ranges)
+                yield graph, (quad for _, quad in self._graph(fd, graph, ranges))
         finally:
             os.close(fd)
-
-    def quads(self) -> Iterator[pyoxigraph.Quad]:
-        for _, quads in self.by_graph():
-            yield from quads
 
     def triples(self) -> Iterator[pyoxigraph.Triple]:
         """The union of the graphs, the default graph of the published store: each triple once, in order."""
         fd = os.open(self.path, os.O_RDONLY)
         try:
             runs = [self._graph(fd, graph, ranges) for graph, ranges in self.graphs]
-            previous: tuple[str, str, str] | None = None
-            for quad in heapq.merge(*runs, key=_triple_key):
-                key = _triple_key(quad)
+            previous: Key | None = None
+            for key, quad in heapq.merge(*runs, key=_first):
                 if key != previous:
                     previous = key
                     yield quad.triple
