@@ -12,7 +12,6 @@ that, the store's description (the build manifest) and the server's root URL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -58,33 +57,40 @@ class Statistics:
         return cls(**{**data, "examples": tuple(data["examples"])})
 
 
-def count(triples: Iterable[pyoxigraph.Triple]) -> Statistics:
-    """The VoID counts of a set of triples (the build's union), without a store: ``kg build``
-    counts once, so /catalog never scans the whole graph."""
-    subjects: set[Any] = set()
-    objects: set[Any] = set()
-    properties: set[Any] = set()
-    classes: set[Any] = set()
-    typed: dict[str, set[str]] = {str(c): set() for c in EXAMPLE_CLASSES}
-    total = 0
-    for triple in triples:
-        total += 1
-        subjects.add(triple.subject)
-        objects.add(triple.object)
-        properties.add(triple.predicate)
+class Tally:
+    """The VoID counts of triples given one at a time (``kg build`` counts the union while it
+    writes the downloads, in the same pass)."""
+
+    def __init__(self) -> None:
+        self.subjects: set[Any] = set()
+        self.objects: set[Any] = set()
+        self.properties: set[Any] = set()
+        self.classes: set[Any] = set()
+        self.typed: dict[str, set[str]] = {str(c): set() for c in EXAMPLE_CLASSES}
+        self.total = 0
+
+    def add(self, triple: pyoxigraph.Triple) -> None:
+        self.total += 1
+        self.subjects.add(triple.subject)
+        self.objects.add(triple.object)
+        self.properties.add(triple.predicate)
         if triple.predicate.value == str(RDF.type):
-            classes.add(triple.object)
-            if lexical(triple.object) in typed:
-                typed[lexical(triple.object)].add(lexical(triple.subject))
-    return Statistics(
-        triples=total,
-        entities=sum(1 for s in subjects if isinstance(s, pyoxigraph.NamedNode) and s.value.startswith(str(ID))),
-        distinct_subjects=len(subjects),
-        distinct_objects=len(objects),
-        classes=len(classes),
-        properties=len(properties),
-        examples=tuple(min(found) for found in typed.values() if found),
-    )
+            self.classes.add(triple.object)
+            if lexical(triple.object) in self.typed:
+                self.typed[lexical(triple.object)].add(lexical(triple.subject))
+
+    def statistics(self) -> Statistics:
+        return Statistics(
+            triples=self.total,
+            entities=sum(
+                1 for s in self.subjects if isinstance(s, pyoxigraph.NamedNode) and s.value.startswith(str(ID))
+            ),
+            distinct_subjects=len(self.subjects),
+            distinct_objects=len(self.objects),
+            classes=len(self.classes),
+            properties=len(self.properties),
+            examples=tuple(min(found) for found in self.typed.values() if found),
+        )
 
 
 def _select(store: Store, query: str) -> list[Row]:

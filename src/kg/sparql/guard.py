@@ -121,7 +121,7 @@ def decode_escapes(query: str) -> str:
                 400,
                 f"the escape {match.group()} encodes the SPARQL syntax character {character!r}: engines disagree "
                 "on whether such an escape is syntax or text, so it is refused; write the character itself "
-                '(inside a string, \\" \\\' \\\\ \\n \\t work)',
+                "(inside a string, \\\" \\' \\\\ \\n \\t work)",
             )
         return character
 
@@ -179,13 +179,17 @@ def _analyse(query: str) -> QueryInfo:
         raise QueryRefused(400, NO_SERVICE)
     try:
         names = translatePrologue(prologue, None)
-        dataset = [(clause.named is not None, str(names.absolutize(clause.named or clause.default)))
-                   for clause in body.datasetClause or ()]
-        functions = sorted({
-            str(names.absolutize(node.iri))
-            for node in _nodes(body)
-            if isinstance(node, CompValue) and node.name == "Function"
-        })
+        dataset = [
+            (clause.named is not None, str(names.absolutize(clause.named or clause.default)))
+            for clause in body.datasetClause or ()
+        ]
+        functions = sorted(
+            {
+                str(names.absolutize(node.iri))
+                for node in _nodes(body)
+                if isinstance(node, CompValue) and node.name == "Function"
+            }
+        )
     except Exception as error:  # an undeclared prefix in FROM or in a function name
         raise QueryRefused(400, f"SPARQL syntax error: {error}") from None
     return QueryInfo(

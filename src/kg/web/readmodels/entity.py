@@ -176,9 +176,7 @@ def node_types(store: Store, iris: set[str]) -> dict[str, str]:
     if not iris:
         return {}
     rows = select(store, TYPES.format(values=values_of(iris))).rows
-    return {
-        iri: main_type([value(row, "type") or "" for row in group]) for iri, group in group_rows(rows, "s").items()
-    }
+    return {iri: main_type([value(row, "type") or "" for row in group]) for iri, group in group_rows(rows, "s").items()}
 
 
 def fact_values(store: Store, iris: set[str]) -> dict[str, dict[str, Any]]:

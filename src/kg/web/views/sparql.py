@@ -85,9 +85,7 @@ def _single(pairs: list[tuple[str, str]], name: str) -> str | None:
 def _declared_utf8(kind: str) -> None:
     charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
     if charset not in ("utf-8", "utf8"):
-        raise QueryRefused(
-            400, f"the {kind} body declares charset={charset}; the SPARQL Protocol accepts UTF-8 only"
-        )
+        raise QueryRefused(400, f"the {kind} body declares charset={charset}; the SPARQL Protocol accepts UTF-8 only")
 
 
 def _read_request() -> ProtocolRequest:
@@ -107,8 +105,7 @@ def _read_request() -> ProtocolRequest:
         else:
             raise QueryRefused(
                 400,
-                f"unsupported Content-Type {content_type or '(none)'!r} for POST: use "
-                f"{QUERY_TYPE} or {FORM_TYPE}",
+                f"unsupported Content-Type {content_type or '(none)'!r} for POST: use {QUERY_TYPE} or {FORM_TYPE}",
             )
     operation = ProtocolRequest(
         query=_single(pairs, "query"),
