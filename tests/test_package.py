@@ -88,7 +88,7 @@ def test_the_installed_package_builds_and_serves(installed: Path, tmp_path: Path
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, response.headers.get_content_type(), response.read()
 
-        page = fetch("/", "text/html")[2]  # a template
+        page = fetch("/explore", "text/html")[2]  # a template (the graph view, which carries the base IRI)
         assert b"<html" in page and b'data-base-iri="https://w3id.org/cnkg/"' in page
         assert fetch("/static/js/app.js")[1] in ("text/javascript", "application/javascript")  # static, recursive
         queries = json.loads(fetch("/api/queries")[2])["queries"]  # the canned queries
