@@ -19,11 +19,12 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
+from conftest import CHROMIUM  # noqa: E402
+
 if not CHROMIUM.exists():
     pytest.skip("needs Debian's Chromium at /usr/bin/chromium (make chromium)", allow_module_level=True)
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect  # noqa: E402
 
 from conftest import AFTER_TEST, ARTIFACTS, DATA, ONTOLOGY, LiveServer, start_server  # noqa: E402
 from kg.build import build as run_build  # noqa: E402
@@ -33,15 +34,6 @@ LIU = BASE + "id/person/liu-zhijie"
 REPORT_ID = "shanxi-2022-04-02"
 LIU_POSTS = ["省委农办主任", "党组书记", "厅长"]
 FIXTURES = Path(__file__).parent / "fixtures"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def get_json(server_url: str, path: str) -> dict:
@@ -86,14 +78,6 @@ class Watch:
             if parsed.hostname != "127.0.0.1":
                 outside.append(url)
         return outside
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture()

@@ -15,19 +15,19 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
+from conftest import CHROMIUM  # noqa: E402
+
 if not CHROMIUM.exists():
     pytest.skip("needs Debian's Chromium at /usr/bin/chromium (make chromium)", allow_module_level=True)
 
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, expect  # noqa: E402
 
-from conftest import ARTIFACTS, ONTOLOGY, LiveServer, start_server  # noqa: E402
+from conftest import ARTIFACTS, DESKTOP, ONTOLOGY, PHONE, LiveServer, start_server  # noqa: E402
 from corpus import analyst_corpus  # noqa: E402
 from kg.build import build  # noqa: E402
 
@@ -35,9 +35,6 @@ BASE = "https://w3id.org/cnkg/"
 LIU = BASE + "id/person/liu-zhijie"
 SHANXI = "shanxi-2022-04-02"
 INCOME = BASE + f"id/report/{SHANXI}/fact/rural-income-2021"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-quic"]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 
 
 def get_json(url: str) -> dict:  # type: ignore[type-arg]
@@ -74,14 +71,6 @@ class Tab:
         assert not outside, f"requests left 127.0.0.1: {outside}"
         errors = [e for e in self.errors if not any(x in e for x in expected_errors)]
         assert not errors, errors
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
