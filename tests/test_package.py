@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -24,8 +25,20 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A venv with the wheel installed; its dependencies come from the test venv (no download)."""
     root = tmp_path_factory.mktemp("package")
     wheels = root / "wheels"
+    # pip builds in the source tree, and setuptools would leave its build/ folder where `kg build`
+    # writes ours (then `make run` refuses it): build the wheel from a copy of the sources.
+    source = root / "source"
+    shutil.copytree(
+        PROJECT_ROOT,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "node_modules", "build", ".*.versions", ".*.validated", "tests", "bench",
+            "*.egg-info", "__pycache__", ".mypy_cache", ".ruff_cache", ".hypothesis", ".pytest_cache",
+        ),
+    )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(PROJECT_ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)],
         check=True,
         timeout=600,
     )
