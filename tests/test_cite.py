@@ -24,6 +24,7 @@ from kg.store.base import Store
 
 ID = "https://w3id.org/cnkg/id/"
 FACT = ID + "report/fixture-gansu-2022-03-10/fact/rural-income-2021"
+SOURCE_URL = "https://example.org/cnkg-test-fixtures/gansu-2022-03-10"
 ACCESSED = dt.date(2026, 12, 2)
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "csl-data.json").read_text(encoding="utf-8"))
 
@@ -32,6 +33,12 @@ SCHEMA = json.loads((Path(__file__).parent / "schemas" / "csl-data.json").read_t
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     root = tmp_path_factory.mktemp("cite")
     data = analyst_corpus(root / "data")
+    # One fixture report with a curated source address (made up, like the fixture itself).
+    gansu = data / "reports" / "fixture-gansu-2022-03-10" / "report.yaml"
+    text = gansu.read_text(encoding="utf-8")
+    issued = "\n  issued: 2022-03-10\n"
+    assert issued in text
+    gansu.write_text(text.replace(issued, f"{issued}  source_url: {SOURCE_URL}\n", 1), encoding="utf-8")
     build(data, PROJECT_ROOT / "ontology", root / "build")
     opened = open_store(Settings(build_dir=root / "build", query_workers=1))
     yield opened
@@ -127,3 +134,10 @@ def test_every_format_renders(fact: Citable) -> None:
     assert all(render(fact, style) for style in FORMATS)
     with pytest.raises(ValueError, match="unknown citation style"):
         render(fact, "mla")
+
+
+def test_a_curated_source_address_is_cited(store: Store) -> None:
+    report = gather(store, ID + "report/fixture-gansu-2022-03-10", ACCESSED)
+    assert report is not None and report.source_url == SOURCE_URL
+    assert report.source_url in apa(report)
+    assert csl_json(report)[0]["archive_location"] == report.source_url

@@ -217,3 +217,18 @@ def test_one_entity_defined_differently_by_two_reports_is_refused(
         for fragment in expected:
             assert fragment in output, output
     assert not (tmp_path / "build").exists()
+
+
+@pytest.mark.parametrize(
+    "address", ["www.shanxi.gov.cn/report", "ftp://example.org/x", "https://exa mple.org/x", "javascript:alert(1)"]
+)
+def test_a_source_url_that_is_not_an_http_address_is_refused_with_its_line(tmp_path: Path, address: str) -> None:
+    data = make_data(tmp_path, "valid")
+    report = data / "reports" / "mini" / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("  issued: 2023-01-05\n", f"  issued: 2023-01-05\n  source_url: {address}\n", 1))
+    with pytest.raises(CurationFailed) as failed:
+        compile_data(data, ROOT / "ontology")
+    message = str(failed.value)
+    assert f"report.yaml:{line_of(report, 'source_url')}" in message
+    assert "not an absolute http(s) address" in message and "source_url: https://" in message

@@ -142,7 +142,8 @@ def cited_thing(c: Citable) -> str | None:
 
 
 def quote_note(c: Citable) -> str:
-    """The quote, its sentence's English translation and its offsets, as one line."""
+    """The quote, its sentence's English translation and its offsets, and the original source as
+    the report gives it (with its address when curated), as one line."""
     parts = []
     thing = cited_thing(c)
     if thing:
@@ -152,8 +153,9 @@ def quote_note(c: Citable) -> str:
         parts.append(f"Quote: “{_one_line(c.quote)}”{where}")
     if c.sentence_en:
         parts.append(f"Sentence in English: “{_one_line(c.sentence_en)}”")
-    if c.source:
-        parts.append(f"Original source: {_one_line(c.source)}")
+    original = ", ".join(_one_line(x) for x in (c.source, c.source_url) if x)
+    if original:
+        parts.append(f"Original source: {original}")
     return ". ".join(parts) + ("." if parts else "")
 
 

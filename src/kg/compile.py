@@ -14,6 +14,7 @@ as :class:`~kg.curated.CurationFailed`.
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -501,6 +502,8 @@ class ReportBuilder:
         self.add(node, DCTERMS.language, Literal(item.get("language", "zh")))
         if item.get("citation"):
             self.add(node, DCTERMS.bibliographicCitation, Literal(item.get("citation")))
+        if item.get("source_url"):
+            self.source_url(node, item)
         self.add(node, KG.sourceText, Literal(self.source.text))
         self.curated_at(node, item.location)
         self.evidence(node, item)
@@ -678,6 +681,21 @@ class ReportBuilder:
         shown = show_amount(amount, value[0], str(unit)).text if value and unit else amount
         english = f"{names.get('en', '')} ({label(period, 'en')}, {label(kind, 'en')}): {shown}"
         self.add(node, SKOS.prefLabel, Literal(english, lang="en"))
+
+    def source_url(self, node: URIRef, item: Item) -> None:
+        """The address the report was published at, when the curator knows it (never made up): an
+        absolute http(s) IRI, parsed (not pattern-matched), as ``dct:source`` of the report."""
+        url = str(item.get("source_url")).strip()
+        parts = urllib.parse.urlsplit(url)
+        forbidden = any(ch in '<>"{}|\\^`' or ord(ch) <= 0x20 for ch in url)  # not allowed in an IRI
+        if parts.scheme not in ("http", "https") or not parts.hostname or forbidden:
+            self.error(
+                item.at("source_url"),
+                f"source_url {url!r} is not an absolute http(s) address",
+                "write the address the report was published at (source_url: https://…), or leave it out",
+            )
+            return
+        self.add(node, DCTERMS.source, URIRef(url))
 
     def check_not_facts(self) -> None:
         for item in self.report.not_facts:

@@ -81,14 +81,14 @@ MERGEABLE = {"agencies", "officials", "documents", "programs", "indicators"}
 POST_FIELDS = ({"id", "label", "role", "agency", "quote"}, {"occurrence", "note", SUGGESTED})
 REPORT_FIELDS = (
     {"id", "title", "issued", "publisher", "text", "quote"},
-    {"occurrence", "note", "language", "author", "citation", SUGGESTED},
+    {"occurrence", "note", "language", "author", "citation", "source_url", SUGGESTED},
 )
 NOT_FACTS_FIELDS = ({"text", "reason"}, {"occurrence"})
 TOP_LEVEL = {"report", "not_facts", *SECTIONS}
 
 # What each field holds. Checked before anything reads the fields, so that a wrong type is a
 # file:line message, never a crash later on.
-TEXT_FIELDS = {"id", "quote", "text", "reason", "citation", "author", "language"}
+TEXT_FIELDS = {"id", "quote", "text", "reason", "citation", "source_url", "author", "language"}
 LABEL_MAPS = {"label", "title"}  # checked by _check_label
 REFERENCE_FIELDS = {
     "kind",
