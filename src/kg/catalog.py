@@ -19,8 +19,9 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, XSD
 
-from kg.namespaces import BASE, ID, KG, PREFIXES, VOID, bind_prefixes, sparql_prefixes
-from kg.store.base import Row, Store, lexical
+from kg.namespaces import BASE, ID, KG, PREFIXES, VOID, bind_prefixes
+from kg.queries import select
+from kg.store.base import Store, lexical
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -93,28 +94,24 @@ class Tally:
         )
 
 
-def _select(store: Store, query: str) -> list[Row]:
-    return store.select_rows(sparql_prefixes() + query).rows
-
-
 def statistics(store: Store) -> Statistics:
     """The VoID counts of the published union (the store's default graph), each thing once: from
     the build's manifest when the store has one, else counted by SPARQL (a remote store)."""
     described = store.describe().get("statistics")
     if isinstance(described, dict):
         return Statistics.from_dict(described)
-    (row,) = _select(
+    (row,) = select(
         store,
         f"""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
                    (COUNT(DISTINCT ?p) AS ?properties)
                    (COUNT(DISTINCT IF(isIRI(?s) && STRSTARTS(STR(?s), "{ID}"), ?s, ?unbound)) AS ?entities)
             WHERE {{ ?s ?p ?o }}""",
-    )
-    (classes,) = _select(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")
+    ).rows
+    (classes,) = select(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }").rows
     examples: list[str] = []
     for cls in EXAMPLE_CLASSES:
-        found = _select(store, f"SELECT ?s WHERE {{ ?s a <{cls}> }} ORDER BY ?s LIMIT 1")
-        examples.extend(lexical(r["s"]) for r in found)
+        found = select(store, f"SELECT ?s WHERE {{ ?s a <{cls}> }} ORDER BY ?s LIMIT 1")
+        examples.extend(lexical(r["s"]) for r in found.rows)
     return Statistics(
         triples=int(lexical(row["triples"])),
         entities=int(lexical(row["entities"])),

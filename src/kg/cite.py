@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph
 
-from kg.namespaces import sparql_prefixes
+from kg.queries import select
 from kg.store.base import Store, lexical
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -85,7 +85,7 @@ def gather(store: Store, iri: str, accessed: dt.date | None = None) -> Citable |
                      BIND(SUBSTR(?text, ?sstart + 1, ?send - ?sstart) AS ?sentence)
                      OPTIONAL {{ ?ev kg:sentenceTranslation ?sentence_en }} }}
         }} ORDER BY ?issued ?report ?start LIMIT 1"""
-    found = store.select_rows(sparql_prefixes() + query, limit=1).rows
+    found = select(store, query, limit=1).rows
     if not found:
         return None
     row = {name: lexical(term) for name, term in found[0].items()}

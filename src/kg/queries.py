@@ -1,4 +1,5 @@
-"""Canned queries: ``queries/*.rq`` files whose header comments give a title and description in both languages."""
+"""Canned queries: ``queries/*.rq`` files whose header comments give a title and description in both languages;
+and :func:`select`, how our own code asks a store a query written with our prefixes."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.namespaces import sparql_prefixes
+from kg.store.base import Rows, Store
+
+PREFIXES = sparql_prefixes()
 HEADER = re.compile(r"^#\s*(?P<key>[a-z]+)(?:@(?P<lang>zh|en))?\s*:\s*(?P<value>.*)$")
 
 
@@ -43,3 +48,8 @@ def parse(name: str, text: str) -> CannedQuery:
 
 def load_all(queries_dir: Path) -> dict[str, CannedQuery]:
     return {p.stem: parse(p.stem, p.read_text(encoding="utf-8")) for p in sorted(queries_dir.glob("*.rq"))}
+
+
+def select(store: Store, query: str, limit: int | None = None) -> Rows:
+    """A SELECT written with our prefixes (``kg:``, ``skos:`` …), as typed rows."""
+    return store.select_rows(PREFIXES + query, limit)

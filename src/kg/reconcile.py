@@ -30,8 +30,9 @@ import pyoxigraph
 from pypinyin import lazy_pinyin
 from ruamel.yaml import YAML
 
-from kg.namespaces import ID, KG, sparql_prefixes
-from kg.store.base import Row, Store, lexical
+from kg.namespaces import ID, KG
+from kg.queries import select
+from kg.store.base import Store, lexical
 
 CONFIDENT = 90
 # The score of a name that equals a label after normalisation, and of one that equals an alias,
@@ -215,10 +216,6 @@ def entity_iri(identifier: str) -> str:
     return identifier if identifier.startswith(("http://", "https://")) else str(ID) + identifier
 
 
-def _select(store: Store, query: str) -> list[Row]:
-    return store.select_rows(sparql_prefixes() + query).rows
-
-
 def _type_values() -> str:
     return " ".join(f"(<{t.iri}> {json.dumps(t.id)})" for t in TYPES.values())
 
@@ -226,7 +223,7 @@ def _type_values() -> str:
 def load_index(store: Store, aliases_file: Path | None = None) -> Index:
     """Every entity of the reconcilable types, their labels and property values, in three queries."""
     entities: dict[str, Entity] = {}
-    for row in _select(
+    for row in select(
         store,
         f"""SELECT ?s ?type ?kind ?label WHERE {{
               VALUES (?class ?type) {{ {_type_values()} }}
@@ -234,7 +231,7 @@ def load_index(store: Store, aliases_file: Path | None = None) -> Index:
               {{ ?s skos:prefLabel ?label BIND("pref" AS ?kind) }}
               UNION {{ ?s skos:altLabel|foaf:name|rdfs:label|dct:title ?label BIND("alt" AS ?kind) }}
               FILTER (isIRI(?s)) }}""",
-    ):
+    ).rows:
         iri = lexical(row["s"])
         entity = entities.setdefault(iri, Entity(entity_id(iri), iri))
         entity.types.add(lexical(row["type"]))
@@ -248,13 +245,13 @@ def load_index(store: Store, aliases_file: Path | None = None) -> Index:
     for entity in entities.values():
         entity.aliases = [a for a in entity.aliases if a not in entity.labels.values()]
     branches = " UNION ".join(f'{{ ?s {p.path} ?o BIND("{p.id}" AS ?property) }}' for p in PROPERTIES.values())
-    for row in _select(
+    for row in select(
         store,
         f"""SELECT ?s ?property ?o ?label WHERE {{
               VALUES (?class ?type) {{ {_type_values()} }}
               ?s a ?class . {branches}
               OPTIONAL {{ ?o skos:prefLabel ?label FILTER (lang(?label) = "en") }} }}""",
-    ):
+    ).rows:
         subject = entities.get(lexical(row["s"]))
         if subject is None:
             continue

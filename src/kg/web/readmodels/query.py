@@ -1,4 +1,4 @@
-"""What every read model uses to ask the store: checked IRIs, the prefixes, typed rows and labels."""
+"""What every read model uses to ask the store: checked IRIs, `select` (from kg.queries) and labels."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from collections import defaultdict
 import pyoxigraph
 
 from kg.errors import QueryRefused
-from kg.namespaces import sparql_prefixes
-from kg.store.base import Row, Rows, Store, Term, lexical
+from kg.queries import select
+from kg.store.base import Row, Store, Term, lexical
 
 IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]+$')
-PREFIXES = sparql_prefixes()
 
 
 def iri_term(value: str) -> str:
@@ -25,11 +24,6 @@ def iri_term(value: str) -> str:
 def values_of(iris: set[str]) -> str:
     """The terms of a SPARQL VALUES block for ``iris``, each checked by :func:`iri_term`."""
     return " ".join(iri_term(i) for i in sorted(iris))
-
-
-def select(store: Store, query: str, limit: int | None = None) -> Rows:
-    """A SELECT written with our prefixes (``kg:``, ``skos:`` …), as typed rows."""
-    return store.select_rows(PREFIXES + query, limit)
 
 
 def value(row: Row, name: str) -> str | None:
